@@ -1,0 +1,165 @@
+/*
+ * replica.h - the device's encrypted local store (the only SQLite user on
+ * the client).
+ *
+ * One SQLite file, `replica.db` in the home directory (mode 0600, home
+ * 0700), WAL mode, synchronous=FULL, secure_delete=ON.  Nothing that could
+ * hold case content is written in plaintext: every change is stored as
+ * its wire encoding sealed with XChaCha20-Poly1305 under the data key,
+ * with associated data = record id || field || device id || seq, so a
+ * ciphertext cannot be moved to another record, field or change.  Only
+ * routing columns are plaintext: record id, record type, field name,
+ * device id, seq, flags.  Meta values (username, server URL, the device's
+ * secret key, clocks, cursors) are sealed too, with the key name as
+ * associated data.
+ *
+ * The data key is 32 random bytes, wrapped (sealed) by a key derived from
+ * the passphrase with Argon2id; salt, KDF cost and the wrapped key are the
+ * only unsealed meta.  While open, the data key lives in secure memory.
+ *
+ * A change's outbox state is one of: REMOTE (pulled from the server),
+ * PENDING (local, not yet acknowledged), ACKED (local, acknowledged),
+ * REFUSED (local, refused by the server; kept with the reason).
+ *
+ * Writes happen inside replica_begin()/replica_commit(); a local edit and
+ * its outbox entry are one transaction, so kill -9 leaves either both or
+ * neither.  Functions set a message retrievable with replica_errmsg().
+ * Not thread-safe.
+ */
+#ifndef REPLICA_H
+#define REPLICA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "change.h"
+#include "crypto.h"
+
+struct replica;
+
+enum replica_state {
+	REPLICA_REMOTE = 0,
+	REPLICA_PENDING = 1,
+	REPLICA_ACKED = 2,
+	REPLICA_REFUSED = 3
+};
+
+/*
+ * replica_create - create `dir`/replica.db (dir is created 0700 if
+ * missing) with a new random data key wrapped under `pass`.  kdf may be
+ * NULL for crypto_kdf_default().  *out is an open handle; caller frees
+ * with replica_close().  Returns IRO_EEXIST if a replica is there already,
+ * IRO_EIO on file errors.  On failure no file is left behind.
+ */
+int replica_create(const char *dir, const char *pass, size_t passlen,
+    const struct crypto_kdf_params *kdf, struct replica **out, char *err,
+    size_t errlen);
+
+/*
+ * replica_open - open and unlock.  Returns IRO_ENOTENROLLED if there is
+ * no replica, IRO_EAUTH for a wrong passphrase, IRO_ECORRUPT or
+ * IRO_EVERSION for a damaged or foreign file, IRO_EBUSY if locked.
+ */
+int replica_open(const char *dir, const char *pass, size_t passlen,
+    struct replica **out, char *err, size_t errlen);
+
+/* replica_exists - *out = 1 if dir holds a replica.db. */
+int replica_exists(const char *dir, int *out);
+
+/* replica_destroy - remove the replica files in dir (used when enrolment
+ * fails half-way).  Returns 0 if there was nothing to remove. */
+int replica_destroy(const char *dir);
+
+/* replica_close - wipe the data key and close.  NULL is a no-op. */
+void replica_close(struct replica *r);
+
+/* replica_errmsg - last failure's message; borrowed, "" if none. */
+const char *replica_errmsg(const struct replica *r);
+
+int replica_begin(struct replica *r);      /* BEGIN IMMEDIATE */
+int replica_commit(struct replica *r);
+void replica_rollback(struct replica *r);  /* safe if no transaction */
+
+/*
+ * Meta: small named values, sealed.  replica_meta_get returns
+ * IRO_ENOTFOUND if unset; *out is malloc'd (NUL-terminated one past len
+ * for convenience); caller frees - and wipes, for secrets.
+ */
+int replica_meta_put(struct replica *r, const char *key, const void *val,
+    size_t len);
+int replica_meta_get(struct replica *r, const char *key, uint8_t **out,
+    size_t *len);
+/* Integers stored as meta (clocks, counters, cursors); unset reads 0. */
+int replica_meta_put_u64(struct replica *r, const char *key, uint64_t v);
+int replica_meta_get_u64(struct replica *r, const char *key, uint64_t *v);
+
+/*
+ * replica_put_change - store c with `state` unless a change with the same
+ * (device, seq) is already stored, in which case *inserted = 0 and
+ * nothing changes (an identical retry; a different content is reported
+ * as IRO_ECONFLICT).  Also records the record's id and type.
+ */
+int replica_put_change(struct replica *r, const struct change *c,
+    enum replica_state state, int *inserted);
+
+/*
+ * replica_replace_pending - overwrite a PENDING change (same device and
+ * seq) with c: used to re-stamp after a clock-skew answer.
+ * Returns IRO_ENOTFOUND if no such pending change exists.
+ */
+int replica_replace_pending(struct replica *r, const struct change *c);
+
+/* replica_set_state - move change (device, seq) to state, with reason
+ * (may be NULL) for REPLICA_REFUSED.  IRO_ENOTFOUND if absent. */
+int replica_set_state(struct replica *r, const uint8_t device[LIMIT_ID_LEN],
+    uint64_t seq, enum replica_state state, const char *reason);
+
+/*
+ * replica_record_changes - every stored change of one record, decrypted.
+ * *out is a malloc'd array of *n changes; caller frees with
+ * change_free_array().  *out_type (optional) receives the record type or
+ * "" if the record is unknown (then *n is 0 and the result is 0).
+ */
+int replica_record_changes(struct replica *r,
+    const uint8_t record[LIMIT_ID_LEN], struct change **out, size_t *n,
+    char out_type[LIMIT_NAME_MAX + 1]);
+
+/*
+ * replica_records - ids of every record of `type` (NULL = all), ordered by
+ * id.  *out is a malloc'd array of *n ids; caller frees.
+ */
+int replica_records(struct replica *r, const char *type,
+    uint8_t (**out)[LIMIT_ID_LEN], size_t *n);
+
+/*
+ * replica_pending - up to max PENDING changes in seq order, decrypted.
+ * Caller frees with change_free_array().
+ */
+int replica_pending(struct replica *r, size_t max, struct change **out,
+    size_t *n);
+
+/* replica_count - number of stored changes in `state`. */
+int replica_count(struct replica *r, enum replica_state state,
+    uint64_t *out);
+
+/*
+ * Per-record flags kept beside the record id, maintained by the caller
+ * after each merge (bit 0: has an open conflict; bit 1: deleted), so
+ * counts need no decryption.
+ */
+#define REPLICA_FLAG_CONFLICT 1u
+#define REPLICA_FLAG_DELETED 2u
+int replica_set_flags(struct replica *r, const uint8_t record[LIMIT_ID_LEN],
+    unsigned flags);
+int replica_count_flagged(struct replica *r, unsigned flag, uint64_t *out);
+/* replica_flagged - ids of records with `flag` set; caller frees. */
+int replica_flagged(struct replica *r, unsigned flag,
+    uint8_t (**out)[LIMIT_ID_LEN], size_t *n);
+
+/* replica_refusals - the reason stored for a refused change, malloc'd;
+ * IRO_ENOTFOUND if it was not refused. */
+int replica_refusal(struct replica *r, const uint8_t device[LIMIT_ID_LEN],
+    uint64_t seq, char **reason);
+
+#endif

@@ -1,0 +1,296 @@
+/*
+ * irosync.h - the IRO Sync client library.
+ *
+ * An IRO's device keeps an encrypted local replica of that IRO's caseload,
+ * records visits and notes without a network, and syncs with the server
+ * when it can.  This header is the only way into the replica: the `iro`
+ * command-line tool uses nothing else, and neither should an app.
+ *
+ * Conventions
+ * - Every function returns IRO_OK (0) or a negative enum iro_error.
+ * - Out-parameters are set to NULL/0 first, so they are safe to free
+ *   whatever the outcome.
+ * - On failure with a handle, iro_errmsg() describes the problem in words
+ *   fit for a user; functions without a handle take an error buffer.
+ * - Nothing here prints, exits, aborts or keeps global state.  A handle is
+ *   not thread-safe; use one per thread or lock around it.
+ * - Ids are 32 lowercase hex characters (128 random bits).  Times are
+ *   milliseconds since the Unix epoch, UTC.
+ */
+#ifndef IROSYNC_H
+#define IROSYNC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "iro_error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define IRO_ID_HEX 32            /* length of an id in hex, without NUL */
+#define IRO_ERRBUF_SIZE 256      /* size of an error buffer */
+
+struct iro;                      /* an open, unlocked replica */
+struct iro_record;               /* one record's merged state */
+struct iro_list;                 /* a list of records */
+struct iro_conflicts;            /* the open conflicts of a replica */
+
+/* A value: what a field holds.  Strings are UTF-8 and NUL-terminated. */
+enum iro_vtype { IRO_V_NIL = 0, IRO_V_BOOL, IRO_V_INT, IRO_V_STR };
+struct iro_value {
+	enum iro_vtype type;
+	int b;                   /* IRO_V_BOOL */
+	int64_t i;               /* IRO_V_INT */
+	const char *s;           /* IRO_V_STR; borrowed from the owner */
+};
+
+/* Returns the wall clock in ms; lets an app or a test supply its own. */
+typedef int64_t (*iro_clock_fn)(void *ctx);
+
+/*
+ * Options for iro_open() and iro_enrol().  Zero-initialise, then fill in.
+ * home:        directory of the replica (created by iro_enrol, mode 0700)
+ * passphrase:  the user's passphrase; borrowed, not kept after the call
+ * clock:       optional; NULL means the system clock
+ * errbuf:      optional; receives a message on failure (IRO_ERRBUF_SIZE)
+ */
+struct iro_open_opts {
+	const char *home;
+	const char *passphrase;
+	size_t passphrase_len;
+	iro_clock_fn clock;
+	void *clock_ctx;
+	char *errbuf;
+	size_t errbuf_len;
+};
+
+/*
+ * iro_exists - whether `home` holds a replica.  *out is 1 or 0.
+ * Returns IRO_EINVAL on NULL arguments.
+ */
+int iro_exists(const char *home, int *out);
+
+/*
+ * iro_open - unlock the replica in opts->home.
+ * On success *out is a new handle; the caller frees it with iro_close().
+ * Returns IRO_ENOTENROLLED if there is no replica, IRO_EAUTH for a wrong
+ * passphrase (the data key cannot be unwrapped), IRO_ECORRUPT if the file
+ * was tampered with, IRO_EBUSY if another process holds it.
+ */
+int iro_open(const struct iro_open_opts *opts, struct iro **out);
+
+/*
+ * Enrolment: create the encrypted replica, generate this device's Ed25519
+ * key pair and register the device with the server using the account
+ * password.  Does not sync; call iro_sync() next.
+ * server_url:  e.g. "http://127.0.0.1:8443"
+ * username, password: the account; the password is not kept
+ * device_name: a label the server shows in device lists (may be NULL)
+ * On success *out is an open handle (caller frees with iro_close()).
+ * Returns IRO_EEXIST if home already holds a replica, IRO_EAUTH if the
+ * server refused the password, IRO_EUNREACHABLE if it could not be
+ * reached.  On any failure nothing is left in home.
+ */
+struct iro_enrol_opts {
+	struct iro_open_opts open;
+	const char *server_url;
+	const char *username;
+	const char *password;
+	const char *device_name;
+};
+int iro_enrol(const struct iro_enrol_opts *opts, struct iro **out);
+
+/* iro_close - wipe keys from memory and close.  NULL is a no-op. */
+void iro_close(struct iro *h);
+
+/*
+ * iro_errmsg - the message for the last failure on h, or "" if none.
+ * Borrowed; valid until the next call on h.
+ */
+const char *iro_errmsg(const struct iro *h);
+
+/* ---- Status ---------------------------------------------------------- */
+
+struct iro_status {
+	char user[65];
+	char role[16];
+	char server[512];
+	char device[IRO_ID_HEX + 1];
+	uint64_t pending;        /* local changes not yet acknowledged */
+	uint64_t refused;        /* changes the server refused (kept) */
+	int64_t last_sync_ms;    /* 0 if never synced */
+	uint64_t conflicts;      /* open conflicts */
+};
+
+/* iro_status - fill *out.  Never fails on an open handle except for I/O. */
+int iro_status(struct iro *h, struct iro_status *out);
+
+/* ---- Records --------------------------------------------------------- */
+
+/* A field given as text, as a user types it: "yes"/"no" for booleans,
+ * YYYY-MM-DD for dates, an id or a council child id for references. */
+struct iro_field_text {
+	const char *name;
+	const char *text;
+};
+
+/*
+ * iro_create - create a record of `type` ("visit", "note", ...) with the
+ * given fields, validated against the schema, in one transaction together
+ * with its outbox entries.  Needs no network.
+ * out_id receives the new record's id (IRO_ID_HEX + 1 bytes).
+ * Returns IRO_EINVAL naming the field, the value and what is allowed if a
+ * field is unknown, malformed, missing or not writable by this user;
+ * IRO_ENOTFOUND if a referenced record does not exist.  Nothing is written
+ * on failure.
+ */
+int iro_create(struct iro *h, const char *type,
+    const struct iro_field_text *fields, size_t nfields,
+    char out_id[IRO_ID_HEX + 1]);
+
+/*
+ * iro_set - change one field of an existing record (text as for
+ * iro_create; NULL clears the field).  The change's base is the value
+ * this replica currently shows.  Same errors as iro_create; IRO_ESTATE if
+ * the record's state forbids it (a final note's text).
+ */
+int iro_set(struct iro *h, const char *id, const char *field,
+    const char *text);
+
+/*
+ * iro_delete - mark a record deleted with a reason (a tombstone change;
+ * nothing is removed).  Returns IRO_EINVAL without a reason.
+ */
+int iro_delete(struct iro *h, const char *id, const char *reason);
+
+/*
+ * iro_find_child - resolve a record id or a council child id to the
+ * child's record id.  Returns IRO_ENOTFOUND if neither matches.
+ */
+int iro_find_child(struct iro *h, const char *key,
+    char out_id[IRO_ID_HEX + 1]);
+
+/*
+ * iro_get - the merged state of one record.  *out is new; caller frees it
+ * with iro_record_free().  Returns IRO_ENOTFOUND for an unknown id.
+ */
+int iro_get(struct iro *h, const char *id, struct iro_record **out);
+
+/*
+ * iro_list - every live (not deleted) record of `type`, ordered by id.
+ * *out is new; caller frees it with iro_list_free().
+ */
+int iro_list(struct iro *h, const char *type, struct iro_list **out);
+
+size_t iro_list_count(const struct iro_list *l);
+/* Borrowed from l; NULL if i is out of range. */
+const struct iro_record *iro_list_at(const struct iro_list *l, size_t i);
+void iro_list_free(struct iro_list *l);
+
+/* Accessors; the strings and values are borrowed from the record. */
+const char *iro_record_id(const struct iro_record *r);
+const char *iro_record_type(const struct iro_record *r);
+int iro_record_deleted(const struct iro_record *r);
+size_t iro_record_nfields(const struct iro_record *r);
+/* Field i in name order: its name, current value and whether it is in
+ * conflict.  Returns IRO_ENOTFOUND if i is out of range. */
+int iro_record_field(const struct iro_record *r, size_t i,
+    const char **name, struct iro_value *value, int *conflicted);
+/* The current value of `name`; a field never set reads as IRO_V_NIL. */
+int iro_record_get(const struct iro_record *r, const char *name,
+    struct iro_value *value);
+void iro_record_free(struct iro_record *r);
+
+/* ---- Conflicts ------------------------------------------------------- */
+
+/*
+ * iro_conflicts_get - the open conflicts: fields where two or more
+ * changes compete, or where an edit was refused by a rule (a final
+ * note).  *out is new; caller frees it with iro_conflicts_free().
+ */
+int iro_conflicts_get(struct iro *h, struct iro_conflicts **out);
+size_t iro_conflicts_count(const struct iro_conflicts *c);
+
+/* One conflict; strings borrowed from c.  id is stable across devices. */
+struct iro_conflict_info {
+	const char *id;
+	const char *record;
+	const char *type;
+	const char *field;
+	struct iro_value current;
+	size_t nvalues;          /* competing values, current first */
+};
+int iro_conflicts_at(const struct iro_conflicts *c, size_t i,
+    struct iro_conflict_info *out);
+
+/* One competing value of conflict i: its value, author, device, time. */
+struct iro_conflict_value {
+	struct iro_value value;
+	const char *by;
+	const char *device;
+	int64_t at_ms;
+	int refused_by_rule;     /* 1 if a rule kept it from becoming current */
+};
+int iro_conflicts_value(const struct iro_conflicts *c, size_t i, size_t j,
+    struct iro_conflict_value *out);
+void iro_conflicts_free(struct iro_conflicts *c);
+
+/*
+ * iro_resolve - resolve conflict `id` with `text` (validated like
+ * iro_set): records a change that supersedes every competing value.  Once
+ * synced, the conflict is closed on every device.  Returns IRO_ENOTFOUND
+ * if no such conflict is open.
+ */
+int iro_resolve(struct iro *h, const char *id, const char *text);
+
+/* ---- Sync ------------------------------------------------------------ */
+
+enum iro_sync_phase { IRO_SYNC_PUSH = 1, IRO_SYNC_PULL = 2 };
+
+/* Called after each request; total is 0 when not known in advance. */
+typedef void (*iro_progress_fn)(void *ctx, enum iro_sync_phase phase,
+    uint64_t done, uint64_t total);
+
+struct iro_sync_opts {
+	iro_progress_fn progress;   /* optional */
+	void *progress_ctx;
+};
+
+struct iro_sync_result {
+	uint64_t sent;           /* changes the server acknowledged */
+	uint64_t received;       /* new changes pulled */
+	uint64_t conflicts;      /* open conflicts after the sync */
+	uint64_t refused;        /* changes the server refused this time */
+	uint64_t pending;        /* changes still waiting (after failure) */
+	uint64_t requests;       /* HTTP requests made */
+	uint64_t bytes_sent;     /* request bodies and headers */
+	uint64_t bytes_received; /* response bodies and headers */
+};
+
+/*
+ * iro_sync - push every pending change, then pull until up to date.
+ * A clock-skew answer from the server makes the client re-stamp its
+ * pending changes (keeping their order and bases) and retry; nothing is
+ * lost.  *out (optional) is filled even on failure so a caller can say
+ * how many changes stay pending.  Returns IRO_EUNREACHABLE if the server
+ * cannot be reached, IRO_EAUTH if it refused this device.
+ */
+int iro_sync(struct iro *h, const struct iro_sync_opts *opts,
+    struct iro_sync_result *out);
+
+/* ---- Schema ---------------------------------------------------------- */
+
+/*
+ * iro_schema_describe - a human-readable list of `type`'s fields, their
+ * value types and allowed values, for --help.  *out is malloc'd; caller
+ * frees it with free().  Returns IRO_ENOTFOUND for an unknown type.
+ */
+int iro_schema_describe(const char *type, char **out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
