@@ -26,7 +26,8 @@ CFLAGS ?= -O2 -g
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = $(CFLAGS) -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	$(WARN) -fPIC -Iinclude -Icommon -Iclient -Iserver $(PKG_CFLAGS) \
+	$(WARN) -fPIC -Iinclude -iquote common -iquote client -iquote server \
+	$(PKG_CFLAGS) \
 	$(SANFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
@@ -122,7 +123,7 @@ FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN = $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 build/fuzz/%: tests/fuzz/%.c $(COMMON_SRC)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -g -O1 -std=c17 -D_DEFAULT_SOURCE -Iinclude -Icommon \
+	$(FUZZ_CC) -g -O1 -std=c17 -D_DEFAULT_SOURCE -Iinclude -iquote common \
 		$(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
 		$(COMMON_SRC) $(PKG_LIBS)
 fuzz: deps

@@ -6,12 +6,15 @@
  * 0700), WAL mode, synchronous=FULL, secure_delete=ON.  Nothing that could
  * hold case content is written in plaintext: every change is stored as
  * its wire encoding sealed with XChaCha20-Poly1305 under the data key,
- * with associated data = record id || field || device id || seq, so a
- * ciphertext cannot be moved to another record, field or change.  Only
+ * with associated data = record id || field || NUL || device id || seq
+ * (8 bytes, big-endian), so a ciphertext cannot be moved to another
+ * record, field or change; on reading, the decoded change must also name
+ * the row's record, field, device and seq.  Only
  * routing columns are plaintext: record id, record type, field name,
  * device id, seq, flags.  Meta values (username, server URL, the device's
- * secret key, clocks, cursors) are sealed too, with the key name as
- * associated data.
+ * secret key, clocks, cursors) are sealed too, with "meta:" and the key
+ * name as associated data; so are refusal reasons ("reason:" || device
+ * id || seq).
  *
  * The data key is 32 random bytes, wrapped (sealed) by a key derived from
  * the passphrase with Argon2id; salt, KDF cost and the wrapped key are the
@@ -23,7 +26,11 @@
  *
  * Writes happen inside replica_begin()/replica_commit(); a local edit and
  * its outbox entry are one transaction, so kill -9 leaves either both or
- * neither.  Functions set a message retrievable with replica_errmsg().
+ * neither.  A write called outside replica_begin() is atomic on its own.
+ * Functions set a message retrievable with replica_errmsg().  Any
+ * function may also return IRO_EIO, IRO_ENOMEM, IRO_EBUSY (another process
+ * held the database for 5 s) or IRO_ECORRUPT (a stored value does not
+ * decrypt or does not match its row: damage or tampering).
  * Not thread-safe.
  */
 #ifndef REPLICA_H
@@ -50,7 +57,11 @@ enum replica_state {
  * missing) with a new random data key wrapped under `pass`.  kdf may be
  * NULL for crypto_kdf_default().  *out is an open handle; caller frees
  * with replica_close().  Returns IRO_EEXIST if a replica is there already,
- * IRO_EIO on file errors.  On failure no file is left behind.
+ * IRO_EINVAL if kdf is outside 1-64 passes or 8 KiB-1 GiB, IRO_EIO on
+ * file errors.  The file is built as replica.db.new and linked into
+ * place, so a replica.db is complete even if the process dies.  On
+ * failure no file is left behind (nor dir, if this call made it).  err
+ * (may be NULL) receives a message for the user.
  */
 int replica_create(const char *dir, const char *pass, size_t passlen,
     const struct crypto_kdf_params *kdf, struct replica **out, char *err,
@@ -59,7 +70,8 @@ int replica_create(const char *dir, const char *pass, size_t passlen,
 /*
  * replica_open - open and unlock.  Returns IRO_ENOTENROLLED if there is
  * no replica, IRO_EAUTH for a wrong passphrase, IRO_ECORRUPT or
- * IRO_EVERSION for a damaged or foreign file, IRO_EBUSY if locked.
+ * IRO_EVERSION for a damaged or foreign file, IRO_EBUSY if locked.  err
+ * (may be NULL) receives a message; for IRO_EAUTH "wrong passphrase".
  */
 int replica_open(const char *dir, const char *pass, size_t passlen,
     struct replica **out, char *err, size_t errlen);
@@ -67,8 +79,10 @@ int replica_open(const char *dir, const char *pass, size_t passlen,
 /* replica_exists - *out = 1 if dir holds a replica.db. */
 int replica_exists(const char *dir, int *out);
 
-/* replica_destroy - remove the replica files in dir (used when enrolment
- * fails half-way).  Returns 0 if there was nothing to remove. */
+/* replica_destroy - remove the replica files in dir, with their -wal,
+ * -shm and -journal companions and any leftover of an interrupted
+ * replica_create() (used when enrolment fails half-way).  The directory
+ * stays.  Returns 0 if there was nothing to remove, IRO_EIO. */
 int replica_destroy(const char *dir);
 
 /* replica_close - wipe the data key and close.  NULL is a no-op. */
@@ -77,15 +91,21 @@ void replica_close(struct replica *r);
 /* replica_errmsg - last failure's message; borrowed, "" if none. */
 const char *replica_errmsg(const struct replica *r);
 
-int replica_begin(struct replica *r);      /* BEGIN IMMEDIATE */
+/* replica_begin - BEGIN IMMEDIATE; IRO_EINVAL if one is already open.
+ * replica_commit - on failure the transaction is rolled back. */
+int replica_begin(struct replica *r);
 int replica_commit(struct replica *r);
 void replica_rollback(struct replica *r);  /* safe if no transaction */
 
 /*
- * Meta: small named values, sealed.  replica_meta_get returns
- * IRO_ENOTFOUND if unset; *out is malloc'd (NUL-terminated one past len
- * for convenience); caller frees - and wipes, for secrets.
+ * Meta: small named values, sealed.  A key is 1-128 visible ASCII
+ * characters (else IRO_EINVAL); a value at most REPLICA_META_MAX bytes
+ * (else IRO_ETOOBIG).  replica_meta_get returns IRO_ENOTFOUND if unset,
+ * IRO_ECORRUPT if the stored value does not open; *out is malloc'd
+ * (NUL-terminated one past len for convenience); caller frees - and
+ * wipes, for secrets.
  */
+#define REPLICA_META_MAX (1u << 20)
 int replica_meta_put(struct replica *r, const char *key, const void *val,
     size_t len);
 int replica_meta_get(struct replica *r, const char *key, uint8_t **out,
@@ -98,20 +118,26 @@ int replica_meta_get_u64(struct replica *r, const char *key, uint64_t *v);
  * replica_put_change - store c with `state` unless a change with the same
  * (device, seq) is already stored, in which case *inserted = 0 and
  * nothing changes (an identical retry; a different content is reported
- * as IRO_ECONFLICT).  Also records the record's id and type.
+ * as IRO_ECONFLICT).  Also records the record's id and type; a record
+ * already known with another type is IRO_ECONFLICT.  IRO_EINVAL if c
+ * fails change_check() or its seq exceeds INT64_MAX (SQLite's integers).
+ * On failure nothing is stored.
  */
 int replica_put_change(struct replica *r, const struct change *c,
     enum replica_state state, int *inserted);
 
 /*
  * replica_replace_pending - overwrite a PENDING change (same device and
- * seq) with c: used to re-stamp after a clock-skew answer.
- * Returns IRO_ENOTFOUND if no such pending change exists.
+ * seq) with c: used to re-stamp after a clock-skew answer.  Record, type
+ * and field cannot change.  Returns IRO_ENOTFOUND if no such pending
+ * change of that record, type and field exists.
  */
 int replica_replace_pending(struct replica *r, const struct change *c);
 
 /* replica_set_state - move change (device, seq) to state, with reason
- * (may be NULL) for REPLICA_REFUSED.  IRO_ENOTFOUND if absent. */
+ * (may be NULL; at most LIMIT_MSG_STR_MAX bytes, else IRO_ETOOBIG) for
+ * REPLICA_REFUSED; other states drop any reason.  IRO_ENOTFOUND if
+ * absent. */
 int replica_set_state(struct replica *r, const uint8_t device[LIMIT_ID_LEN],
     uint64_t seq, enum replica_state state, const char *reason);
 
@@ -150,6 +176,7 @@ int replica_count(struct replica *r, enum replica_state state,
  */
 #define REPLICA_FLAG_CONFLICT 1u
 #define REPLICA_FLAG_DELETED 2u
+/* replica_set_flags - IRO_ENOTFOUND if the record is unknown. */
 int replica_set_flags(struct replica *r, const uint8_t record[LIMIT_ID_LEN],
     unsigned flags);
 int replica_count_flagged(struct replica *r, unsigned flag, uint64_t *out);

@@ -40,15 +40,25 @@ struct value {
 	size_t len;
 };
 
-/* value_set_str - make v an owned copy of s[0..len).  Returns 0 or
- * IRO_ENOMEM / IRO_ETOOBIG (len > LIMIT_STR_MAX); v is cleared first. */
+/* value_set_str - make v an owned copy of s[0..len) (s may point into v).
+ * v must be initialised: its old string is freed.  The content is not
+ * checked here (see value_str_valid).  Returns 0, or IRO_ENOMEM,
+ * IRO_ETOOBIG (len > LIMIT_STR_MAX) or IRO_EINVAL (s NULL, len > 0), and
+ * then v is left VALUE_NIL. */
 int value_set_str(struct value *v, const char *s, size_t len);
-/* value_copy - deep copy; dst is overwritten (not freed first). */
+/* value_copy - deep copy; dst is overwritten (not freed first).  Returns 0
+ * or IRO_ENOMEM (dst then VALUE_NIL). */
 int value_copy(struct value *dst, const struct value *src);
 /* value_equal - same type and same content. */
 bool value_equal(const struct value *a, const struct value *b);
 /* value_clear - free owned memory and set to VALUE_NIL.  NULL is a no-op. */
 void value_clear(struct value *v);
+/* value_utf8_valid - s[0..len) is strict UTF-8 (no overlongs, surrogates
+ * or code points past U+10FFFF) and has no NUL byte. */
+bool value_utf8_valid(const char *s, size_t len);
+/* value_str_valid - v is a VALUE_STR meeting the invariants above:
+ * s non-NULL, len <= LIMIT_STR_MAX, s[len] == 0, valid UTF-8, no NUL. */
+bool value_str_valid(const struct value *v);
 
 /* The field that marks a record deleted: a string reason, nil = live. */
 #define CHANGE_FIELD_DELETED "_deleted"
@@ -72,7 +82,9 @@ void change_init(struct change *c);
 /* change_clear - free owned members and zero c.  NULL is a no-op. */
 void change_clear(struct change *c);
 /* change_copy - deep copy into dst (which is overwritten, not freed).
- * On failure dst is left cleared.  Returns 0 or IRO_ENOMEM. */
+ * On failure dst is left cleared.  Returns 0, IRO_ENOMEM, IRO_ETOOBIG
+ * when src->nsup is over LIMIT_SUPERSEDES, or IRO_EINVAL when src->nsup
+ * is not 0 but src->sup is NULL. */
 int change_copy(struct change *dst, const struct change *src);
 /* change_free_array - change_clear each of n changes, then free(a). */
 void change_free_array(struct change *a, size_t n);
@@ -80,8 +92,10 @@ void change_free_array(struct change *a, size_t n);
 /*
  * change_check - structural rules that need no schema and no other
  * change: names are non-empty identifiers ([a-z_][a-z0-9_]*) within
- * limits, seq >= 1, author non-empty, ts after base, every superseded stamp
- * before ts, nsup <= LIMIT_SUPERSEDES, string values valid UTF-8.
+ * LIMIT_NAME_MAX, seq >= 1, author 1..LIMIT_USER_MAX printable ASCII
+ * characters, ts strictly after base, every superseded stamp strictly
+ * before ts, nsup <= LIMIT_SUPERSEDES (sup non-NULL iff nsup > 0), string
+ * values per value_str_valid.
  * Returns 0 or IRO_EINVAL with a reason in why (may be NULL).
  */
 int change_check(const struct change *c, char *why, size_t whylen);

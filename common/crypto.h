@@ -14,6 +14,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * libsodium itself exports crypto_pwhash, crypto_sign_keypair and
+ * crypto_hash.  Ours link under these names instead, so neither the
+ * compiler (crypto.c sees both declarations) nor the linker (a static
+ * definition would interpose on libsodium's own) can confuse the two.
+ * Callers keep using the names below.
+ */
+#define crypto_pwhash crypto_password_hash
+#define crypto_sign_keypair crypto_device_keypair
+#define crypto_hash crypto_blake2b
+
 #define CRYPTO_KEY_LEN 32          /* AEAD and KEK keys */
 #define CRYPTO_NONCE_LEN 24        /* XChaCha20-Poly1305 nonce */
 #define CRYPTO_TAG_LEN 16          /* Poly1305 tag */
@@ -32,6 +43,7 @@ struct crypto_kdf_params {
 	uint64_t memlimit;
 };
 
+/* crypto_init - returns 0, or IRO_EINTERNAL if libsodium cannot start. */
 int crypto_init(void);
 
 /* crypto_random - fill buf with len random bytes.  Cannot fail. */
@@ -57,8 +69,9 @@ int crypto_seal(const uint8_t key[CRYPTO_KEY_LEN], const uint8_t *msg,
 /*
  * crypto_open - the inverse.  Returns IRO_ECORRUPT if the ciphertext, the
  * tag or the associated data do not match (wrong key, tampering, a
- * ciphertext moved to another record).  *out is malloc'd; caller frees
- * (and wipes, if it holds a secret).
+ * ciphertext moved to another record).  *out is malloc'd with one NUL
+ * byte past *outlen (so text can be used as a C string); caller frees
+ * (and wipes, if it holds a secret).  Nothing is allocated on failure.
  */
 int crypto_open(const uint8_t key[CRYPTO_KEY_LEN], const uint8_t *sealed,
     size_t len, const uint8_t *ad, size_t adlen, uint8_t **out,
@@ -71,19 +84,23 @@ void crypto_kdf_fast(struct crypto_kdf_params *p);
 
 /*
  * crypto_kdf - derive a CRYPTO_KEY_LEN key from a passphrase with
- * Argon2id.  key should be secure memory.  Returns 0 or IRO_ENOMEM.
+ * Argon2id.  key should be secure memory.  Returns 0, IRO_ENOMEM, or
+ * IRO_EINVAL if p is outside libsodium's bounds (key is then wiped).
  */
 int crypto_kdf(const char *pass, size_t passlen,
     const uint8_t salt[CRYPTO_SALT_LEN], const struct crypto_kdf_params *p,
     uint8_t key[CRYPTO_KEY_LEN]);
 
-/* Account passwords on the server: Argon2id encoded strings. */
+/* Account passwords on the server: Argon2id encoded strings at
+ * interactive cost.  Returns 0, IRO_ENOMEM or IRO_EINVAL (len over
+ * libsodium's maximum). */
 int crypto_pwhash(const char *pw, size_t len,
     char out[CRYPTO_PWHASH_STR_LEN]);
 /* crypto_pwhash_verify - 0 if pw matches, IRO_EAUTH if not. */
 int crypto_pwhash_verify(const char *encoded, const char *pw, size_t len);
 
-/* Device keys. */
+/* Device keys (Ed25519).  Each returns 0, or IRO_EINTERNAL if libsodium
+ * fails. */
 int crypto_sign_keypair(uint8_t pk[CRYPTO_PK_LEN],
     uint8_t sk[CRYPTO_SK_LEN]);
 int crypto_sign_msg(const uint8_t sk[CRYPTO_SK_LEN], const uint8_t *msg,

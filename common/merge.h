@@ -42,13 +42,21 @@ struct merge_record {
 	size_t nfields;
 	struct merge_field *fields;     /* owned, sorted by name */
 	bool deleted;
+	bool frozen;                    /* the type's freeze rule has fired */
+	struct stamp frozen_at;         /* F, when frozen */
 };
 
 /*
  * merge_record - merge n changes (all for the same record; pointers
  * borrowed and must outlive *out) into *out, which is overwritten.
- * Returns 0, IRO_EINVAL if n is 0 or the changes name different records
- * or disagree on the record type, or IRO_ENOMEM (out left cleared).
+ * Changes sharing an id but differing in content (a device reused one)
+ * count as the least of them in (stamp, seq, content) order, so the
+ * result still depends only on the set.  A field whose changes are all
+ * blocked is listed with current NULL.  Runs in O(n log n); thread-safe.
+ * Returns 0, IRO_EINVAL if n is 0, the changes name different records or
+ * disagree on the record type, or one is malformed (a name not
+ * NUL-terminated, nsup over LIMIT_SUPERSEDES, NULL sup or string), or
+ * IRO_ENOMEM; on failure *out is left cleared.
  */
 int merge_record(const struct change *const *changes, size_t n,
     struct merge_record *out);
@@ -68,15 +76,20 @@ size_t merge_record_conflicts(const struct merge_record *r);
 
 /*
  * merge_resolution - the sup list a change resolving f must carry: every
- * leaf but the current one, and every blocked change.  *out is malloc'd
- * (NULL when *n is 0); caller frees.  Returns 0 or IRO_ENOMEM/ETOOBIG.
+ * leaf but the current one, and every undismissed blocked change, sorted
+ * by stamp, each stamp once.  The resolution's base is f->current's
+ * stamp.  On a frozen field the resolution's value must be the current
+ * one, or it is blocked in turn.  *out is malloc'd (NULL when *n is 0);
+ * caller frees.  Returns 0, IRO_ENOMEM, or IRO_ETOOBIG when more than
+ * LIMIT_SUPERSEDES stamps would be named (out NULL, n 0).
  */
 int merge_resolution(const struct merge_field *f, struct stamp **out,
     size_t *n);
 
 /*
- * merge_frozen - whether r is frozen (its type's freeze rule has fired).
- * t_name lookups go through the schema table.
+ * merge_frozen - whether r is frozen: its type (looked up in the schema
+ * table by merge_record) has a freeze rule and one of its changes set the
+ * freeze field to the freeze value.  Same as r->frozen.
  */
 bool merge_frozen(const struct merge_record *r);
 

@@ -45,6 +45,9 @@ struct schema_field {
 	bool required;                /* must be given when created */
 	bool frozen;                  /* immutable once the record is frozen */
 	const char *help;             /* one line for --help */
+	/* Text (as for schema_parse_text) applied when a record is created
+	 * without this field; NULL for none. */
+	const char *dflt;
 };
 
 struct schema_type {
@@ -56,7 +59,13 @@ struct schema_type {
 	 * (e.g. a note's status to "final"); NULL if it never freezes. */
 	const char *freeze_field;
 	const char *freeze_value;
+	/* The implicit CHANGE_FIELD_DELETED field: free text (the reason),
+	 * nil = live, writable by the type's creators.  Not in `fields`. */
+	struct schema_field deleted;
 };
+
+/* The table is static and read-only: every function here is pure and
+ * thread-safe, and returned pointers live for the whole program. */
 
 /* schema_type_find - the type called name, or NULL. */
 const struct schema_type *schema_type_find(const char *name);
@@ -78,7 +87,8 @@ const char *schema_role_name(enum schema_role r);
 /*
  * schema_check_value - whether v is an allowed value of f (nil always
  * is, unless the caller is creating a required field).  On IRO_EINVAL,
- * why says which field, what was wrong and what is allowed.
+ * why says which field, what was wrong and what is allowed, e.g.
+ * "field 'date': expected a date YYYY-MM-DD, got 'yesterday'".
  */
 int schema_check_value(const struct schema_field *f, const struct value *v,
     char *why, size_t whylen);

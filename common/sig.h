@@ -35,7 +35,9 @@ struct sig_headers {
 
 /*
  * sig_sign - fill *out for a request by `device` at time_ms with a fresh
- * random nonce.  Returns 0 or IRO_EINVAL (method or path too long).
+ * random nonce.  method is 1-16 upper-case letters, path 1-1024 visible
+ * ASCII characters (so no field can contain the separator).  Returns 0 or
+ * IRO_EINVAL (bad or too long method or path); *out is zeroed on failure.
  */
 int sig_sign(const uint8_t sk[CRYPTO_SK_LEN],
     const uint8_t device[LIMIT_ID_LEN], const char *method,
@@ -44,8 +46,11 @@ int sig_sign(const uint8_t sk[CRYPTO_SK_LEN],
 
 /*
  * sig_parse - check the syntax of the four header values (any may be
- * NULL = missing) and decode the device id, time and nonce.
- * Returns 0 or IRO_EAUTH.
+ * NULL = missing) and decode the device id, time and nonce.  Device: 32
+ * hex digits; time: 1-20 decimal digits within uint64_t; nonce: 32
+ * lowercase hex digits; signature: 128 hex digits.  *out keeps the exact
+ * text, which is what sig_verify() checks the signature over.
+ * Returns 0 or IRO_EAUTH (then every output is zeroed).
  */
 int sig_parse(const char *device, const char *time, const char *nonce,
     const char *signature, struct sig_headers *out,
@@ -54,7 +59,8 @@ int sig_parse(const char *device, const char *time, const char *nonce,
 
 /*
  * sig_verify - 0 if h->signature is pk's signature over the canonical
- * string for this method, path and body; IRO_EAUTH otherwise.  Freshness
+ * string for this method, path and body; IRO_EAUTH otherwise (also for a
+ * malformed h, method or path).  Freshness
  * (time window, nonce reuse) is the caller's job: it needs a store.
  */
 int sig_verify(const uint8_t pk[CRYPTO_PK_LEN], const char *method,

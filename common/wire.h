@@ -2,22 +2,43 @@
  * wire.h - the msgpack codec for every protocol message.
  *
  * The only module that touches msgpack-c.  Every decoder first walks the
- * raw bytes itself, checking each declared length and count against the
- * bytes actually remaining and against the limits in limits.h, so
- * msgpack-c never sees a message that could make it allocate more than a
- * small multiple of its size.  Decoders reject truncated, malformed,
- * oversized, too deeply nested or wrongly typed input with IRO_EPROTO
- * (IRO_ETOOBIG for over a limit, IRO_EVERSION for an unknown version), and
- * put a reason naming the problem in `why`.  Unknown map keys are ignored
- * so that later versions can add fields.
+ * raw bytes itself (wirescan.h), checking each declared length and count
+ * against the bytes actually remaining and against the limits in
+ * limits.h, so msgpack-c never sees a message that could make it allocate
+ * more than a small multiple of its size.  Then it maps the object tree
+ * into the C structs with strict type checks.
+ *
+ * Every decoder returns 0 or:
+ *   IRO_EPROTO    truncated, malformed or trailing bytes; a wrong type, a
+ *                 missing or duplicated key, a bin of the wrong length, a
+ *                 string that is not UTF-8 or holds a NUL byte, a float or
+ *                 ext anywhere;
+ *   IRO_ETOOBIG   a string, array, map, nesting depth or the message over
+ *                 its limit (PROTOCOL.md section 2);
+ *   IRO_EVERSION  `v` is not LIMIT_PROTO_VERSION;
+ *   IRO_EINVAL    a well-formed change that breaks a rule of change_check();
+ *   IRO_ENOMEM    out of memory.
+ * On failure a lowercase reason naming the key, such as
+ * "changes[3].ts: expected array of 2 integers", is written to `why`
+ * (which may be NULL), and *out is left cleared: nothing to free.  Unknown
+ * map keys are ignored so that later versions can add fields.  Decoders
+ * borrow buf; the decoded message copies what it keeps.
  *
  * Encoders write canonical bytes: maps with keys in the order of the
- * spec, integers in their shortest form.  Decode-then-encode of a golden
- * vector gives the same bytes.
+ * spec, optional keys omitted when absent, integers and strings in their
+ * shortest form.  Decode-then-encode of a golden vector gives the same
+ * bytes.  They return 0, IRO_ETOOBIG (a string, array or the whole message
+ * over its limit: nothing over LIMIT_BODY_MAX is ever produced),
+ * IRO_EINVAL (a char array not NUL-terminated, a NULL array with a
+ * non-zero count, an unknown value type, a pull_req limit outside
+ * 1..LIMIT_PULL_CHANGES) or IRO_ENOMEM; on failure *out is
+ * NULL and *len 0.  They do not check UTF-8: the caller builds messages
+ * from validated values.
  *
  * Ownership: decoded messages own everything they point to; free them
- * with their *_clear function.  Encoders allocate *out with malloc; the
- * caller frees it.  All functions are thread-safe.
+ * with their *_clear function (messages without one own nothing).
+ * Encoders allocate *out with malloc; the caller frees it.  All functions
+ * are thread-safe.
  */
 #ifndef WIRE_H
 #define WIRE_H
@@ -27,6 +48,14 @@
 #include <stdint.h>
 
 #include "change.h"
+
+#define WIRE_CODE_MAX 32          /* error and refusal codes, bytes */
+#define WIRE_ROLE_MAX 16          /* role names, bytes */
+
+/* What a push_req adds around its changes, and a pull_resp, at most:
+ * with wire_change_size() a sender packs a body under LIMIT_BODY_MAX. */
+#define WIRE_PUSH_OVERHEAD 16
+#define WIRE_PULL_OVERHEAD 64
 
 /* POST /v1/enrol */
 struct wire_enrol_req {
@@ -40,7 +69,7 @@ struct wire_enrol_req {
 struct wire_enrol_resp {
 	uint8_t device[LIMIT_ID_LEN];
 	char user[LIMIT_USER_MAX + 1];
-	char role[16];
+	char role[WIRE_ROLE_MAX + 1];            /* "iro", "manager", "admin" */
 	uint8_t server[LIMIT_ID_LEN];            /* the server's own id */
 	uint64_t time_ms;                        /* server clock */
 };
@@ -54,7 +83,7 @@ struct wire_push_req {
 struct wire_refusal {
 	uint8_t device[LIMIT_ID_LEN];
 	uint64_t seq;
-	char code[32];                           /* e.g. "forbidden" */
+	char code[WIRE_CODE_MAX + 1];            /* e.g. "forbidden" */
 	char reason[LIMIT_MSG_STR_MAX + 1];
 };
 
@@ -82,11 +111,12 @@ struct wire_pull_resp {
 
 /* Any non-2xx answer. */
 struct wire_error {
-	char code[32];                           /* see PROTOCOL.md */
+	char code[WIRE_CODE_MAX + 1];            /* see PROTOCOL.md */
 	char message[LIMIT_MSG_STR_MAX + 1];
 	uint64_t time_ms;                        /* server clock */
 };
 
+/* The encoding holds the password: wipe it (crypto_wipe) before free. */
 int wire_encode_enrol_req(const struct wire_enrol_req *m, uint8_t **out,
     size_t *len);
 int wire_decode_enrol_req(const uint8_t *buf, size_t len,
@@ -137,7 +167,8 @@ int wire_decode_change(const uint8_t *buf, size_t len, struct change *out,
 
 /*
  * wire_change_size - an upper bound on the encoded size of c, for packing
- * pushes under LIMIT_BODY_MAX without encoding twice.
+ * pushes under LIMIT_BODY_MAX without encoding twice; SIZE_MAX if c is
+ * over a limit and could not be encoded at all.  Cannot fail otherwise.
  */
 size_t wire_change_size(const struct change *c);
 

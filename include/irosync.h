@@ -12,8 +12,11 @@
  *   whatever the outcome.
  * - On failure with a handle, iro_errmsg() describes the problem in words
  *   fit for a user; functions without a handle take an error buffer.
- * - Nothing here prints, exits, aborts or keeps global state.  A handle is
- *   not thread-safe; use one per thread or lock around it.
+ * - Nothing here prints, exits, aborts or keeps global state of its own.
+ *   A handle is not thread-safe; use one per thread or lock around it.
+ *   The first iro_enrol() or iro_sync() of the process initialises libcurl
+ *   once (curl_global_init, guarded by pthread_once) and never cleans it
+ *   up, so an app that also uses libcurl is not disturbed.
  * - Ids are 32 lowercase hex characters (128 random bits).  Times are
  *   milliseconds since the Unix epoch, UTC.
  */
@@ -53,7 +56,9 @@ typedef int64_t (*iro_clock_fn)(void *ctx);
  * Options for iro_open() and iro_enrol().  Zero-initialise, then fill in.
  * home:        directory of the replica (created by iro_enrol, mode 0700)
  * passphrase:  the user's passphrase; borrowed, not kept after the call
- * clock:       optional; NULL means the system clock
+ * clock:       optional; NULL means the system clock.  Either way the
+ *              library corrects it by the offset the server reported in
+ *              its last clock-skew answer
  * errbuf:      optional; receives a message on failure (IRO_ERRBUF_SIZE)
  */
 struct iro_open_opts {
@@ -89,9 +94,11 @@ int iro_open(const struct iro_open_opts *opts, struct iro **out);
  * username, password: the account; the password is not kept
  * device_name: a label the server shows in device lists (may be NULL)
  * On success *out is an open handle (caller frees with iro_close()).
- * Returns IRO_EEXIST if home already holds a replica, IRO_EAUTH if the
- * server refused the password, IRO_EUNREACHABLE if it could not be
- * reached.  On any failure nothing is left in home.
+ * Returns IRO_EINVAL for a url that is not http:// or https://, an empty
+ * or over-long username (64 bytes) or password (256 bytes), IRO_EEXIST if
+ * home already holds a replica, IRO_EAUTH if the server refused the
+ * password, IRO_EUNREACHABLE if it could not be reached.  On any failure
+ * nothing is left in home (a home directory it created is removed).
  */
 struct iro_enrol_opts {
 	struct iro_open_opts open;
@@ -116,15 +123,17 @@ const char *iro_errmsg(const struct iro *h);
 struct iro_status {
 	char user[65];
 	char role[16];
-	char server[512];
+	char server[513];        /* URL, up to 512 bytes */
 	char device[IRO_ID_HEX + 1];
 	uint64_t pending;        /* local changes not yet acknowledged */
 	uint64_t refused;        /* changes the server refused (kept) */
-	int64_t last_sync_ms;    /* 0 if never synced */
-	uint64_t conflicts;      /* open conflicts */
+	int64_t last_sync_ms;    /* server clock; 0 if never synced */
+	uint64_t conflicts;      /* open conflicts: fields, as listed by
+	                            iro_conflicts_get() */
 };
 
-/* iro_status - fill *out.  Never fails on an open handle except for I/O. */
+/* iro_status - fill *out.  server is "" for a replica that is not
+ * enrolled.  Never fails on an open handle except for I/O. */
 int iro_status(struct iro *h, struct iro_status *out);
 
 /* ---- Records --------------------------------------------------------- */
@@ -141,10 +150,12 @@ struct iro_field_text {
  * given fields, validated against the schema, in one transaction together
  * with its outbox entries.  Needs no network.
  * out_id receives the new record's id (IRO_ID_HEX + 1 bytes).
+ * Fields not given take the schema's default (a note's status: draft).
  * Returns IRO_EINVAL naming the field, the value and what is allowed if a
- * field is unknown, malformed, missing or not writable by this user;
- * IRO_ENOTFOUND if a referenced record does not exist.  Nothing is written
- * on failure.
+ * field is unknown, given twice, malformed, missing or not writable by
+ * this user (or the type not creatable by this user's role);
+ * IRO_ENOTFOUND if a referenced record does not exist or is deleted.
+ * Nothing is written on failure.
  */
 int iro_create(struct iro *h, const char *type,
     const struct iro_field_text *fields, size_t nfields,
@@ -152,40 +163,51 @@ int iro_create(struct iro *h, const char *type,
 
 /*
  * iro_set - change one field of an existing record (text as for
- * iro_create; NULL clears the field).  The change's base is the value
- * this replica currently shows.  Same errors as iro_create; IRO_ESTATE if
- * the record's state forbids it (a final note's text).
+ * iro_create; NULL clears the field, which a required field refuses).
+ * The change's base is the value this replica currently shows.  Same
+ * errors as iro_create, IRO_ENOTFOUND for an unknown id; IRO_ESTATE if
+ * the record's state forbids it: a final note's text or status (setting
+ * the value it already has is allowed), or a deleted record.
  */
 int iro_set(struct iro *h, const char *id, const char *field,
     const char *text);
 
 /*
  * iro_delete - mark a record deleted with a reason (a tombstone change;
- * nothing is removed).  Returns IRO_EINVAL without a reason.
+ * nothing is removed).  Returns IRO_EINVAL without a reason or if the
+ * user's role may not delete this type, IRO_ESTATE if it is deleted
+ * already.
  */
 int iro_delete(struct iro *h, const char *id, const char *reason);
 
 /*
- * iro_find_child - resolve a record id or a council child id to the
- * child's record id.  Returns IRO_ENOTFOUND if neither matches.
+ * iro_find_child - resolve a record id or a council child id (exact
+ * match) to the child's record id.  Returns IRO_ENOTFOUND if neither
+ * matches a live child.
  */
 int iro_find_child(struct iro *h, const char *key,
     char out_id[IRO_ID_HEX + 1]);
 
 /*
- * iro_get - the merged state of one record.  *out is new; caller frees it
- * with iro_record_free().  Returns IRO_ENOTFOUND for an unknown id.
+ * iro_get - the merged state of one record, deleted or not.  *out is
+ * new; caller frees it with iro_record_free().  Returns IRO_EINVAL for
+ * text that is not an id, IRO_ENOTFOUND for an unknown id.  A deleted
+ * record lists the reason as its field "_deleted".  The record is a
+ * snapshot: it stays valid after h changes or is closed.
  */
 int iro_get(struct iro *h, const char *id, struct iro_record **out);
 
 /*
- * iro_list - every live (not deleted) record of `type`, ordered by id.
- * *out is new; caller frees it with iro_list_free().
+ * iro_list - every live (not deleted) record of `type` (NULL: of every
+ * type), ordered by id.  *out is new; caller frees it with
+ * iro_list_free().  Returns IRO_EINVAL for an unknown type.
  */
 int iro_list(struct iro *h, const char *type, struct iro_list **out);
 
+/* iro_list_count - the number of records in l (0 for NULL). */
 size_t iro_list_count(const struct iro_list *l);
-/* Borrowed from l; NULL if i is out of range. */
+/* iro_list_at - record i of l, borrowed from l; NULL if i is out of
+ * range. */
 const struct iro_record *iro_list_at(const struct iro_list *l, size_t i);
 void iro_list_free(struct iro_list *l);
 
@@ -239,9 +261,12 @@ void iro_conflicts_free(struct iro_conflicts *c);
 
 /*
  * iro_resolve - resolve conflict `id` with `text` (validated like
- * iro_set): records a change that supersedes every competing value.  Once
- * synced, the conflict is closed on every device.  Returns IRO_ENOTFOUND
- * if no such conflict is open.
+ * iro_set; NULL clears the field): records a change that supersedes every
+ * competing value.  Once synced, the conflict is closed on every device.
+ * On a frozen field (a final note's text or status) the value cannot
+ * change: `text` is ignored, the current value stays and the refused
+ * edits are dismissed.  Returns IRO_ENOTFOUND if no such conflict is
+ * open, IRO_EINVAL for a malformed id or text.
  */
 int iro_resolve(struct iro *h, const char *id, const char *text);
 
@@ -271,11 +296,18 @@ struct iro_sync_result {
 
 /*
  * iro_sync - push every pending change, then pull until up to date.
- * A clock-skew answer from the server makes the client re-stamp its
- * pending changes (keeping their order and bases) and retry; nothing is
- * lost.  *out (optional) is filled even on failure so a caller can say
- * how many changes stay pending.  Returns IRO_EUNREACHABLE if the server
- * cannot be reached, IRO_EAUTH if it refused this device.
+ * A clock-skew answer from the server makes the client adopt the server's
+ * clock and re-stamp its pending changes (keeping their order and bases)
+ * and retry; nothing is lost.  A change the server refuses is kept with
+ * its reason (counted in iro_status refused), leaves the outbox and no
+ * longer shows in the records.  Pulled changes never replace a pending
+ * edit: both stay, as a conflict.  *out (optional) is filled even on
+ * failure so a caller can say how many changes stay pending.  Returns
+ * IRO_EUNREACHABLE if the server cannot be reached (the message says how
+ * many changes stay pending), IRO_EAUTH if it refused this device,
+ * IRO_ENOTENROLLED for a replica with no server, IRO_ESKEW if the clocks
+ * still disagree after three corrections, IRO_ESERVER, IRO_EVERSION,
+ * IRO_EPROTO or IRO_ETOOBIG for other refusals (changes stay pending).
  */
 int iro_sync(struct iro *h, const struct iro_sync_opts *opts,
     struct iro_sync_result *out);

@@ -41,7 +41,10 @@ fi
 if [ "$what" = all ] || [ "$what" = e2e ]; then
 	for t in "$top"/tests/e2e/t[0-9]*.sh; do
 		[ -f "$t" ] || continue
-		( cd "$top" && sh "$t" ) >"$log" 2>&1
+		# A hung scenario must not block the run: each script gets a
+		# time limit (its EXIT trap then stops its servers).
+		( cd "$top" && timeout -k 10 "${IRO_E2E_TIMEOUT:-900}" sh "$t" ) \
+			>"$log" 2>&1
 		st=$?
 		[ "$st" -ne 0 ] && cat "$log"
 		grep -q '^not ok ' "$log" && [ "$st" -eq 0 ] && grep '^not ok ' "$log"

@@ -1,0 +1,36 @@
+/*
+ * json.h - the JSON the server's command line prints for --json (the
+ * server's only jansson user).  Each function renders one kind of object
+ * as compact JSON, keys in a fixed order, into a malloc'd NUL-terminated
+ * string *out that the caller frees.  Each returns 0 or IRO_ENOMEM.
+ *
+ * Times are ISO 8601 UTC ("2025-01-31T09:30:00Z") or null for never;
+ * ids are 32 lowercase hex digits.  Thread-safe.
+ */
+#ifndef JSON_H
+#define JSON_H
+
+#include <stddef.h>
+
+#include "store.h"
+
+/* {"id","type","fields":{name: value, ...},"deleted","conflicts":[...]}
+ * - fields holds each field's current value (null when cleared or none
+ * accepted), conflicts the names of the fields in conflict. */
+int json_record(const struct store_record *r, char **out);
+
+/* An array of json_record objects. */
+int json_records(const struct store_record *r, size_t n, char **out);
+
+/* {"changes","refused","records","conflicts","users","devices",
+ * "last_pos"} */
+int json_stats(const struct store_stats *s, char **out);
+
+/* [{"username","role","team","display_name","created"}, ...]; never the
+ * password hash. */
+int json_users(const struct store_user *u, size_t n, char **out);
+
+/* [{"id","user","name","revoked","enrolled","last_sync"}, ...] */
+int json_devices(const struct store_device *d, size_t n, char **out);
+
+#endif

@@ -1,0 +1,368 @@
+/*
+ * ledger.c - the rules of the server's change log (ledger.h).
+ *
+ * A push is checked in two passes.  The first needs no database: every
+ * change must be well formed, valid for the schema and not stamped too
+ * far ahead, or the whole push fails before anything is written.  The
+ * second runs in one transaction and decides each change's fate against
+ * the log.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hex.h"
+#include "hlc.h"
+#include "iro_error.h"
+#include "ledger.h"
+#include "merge.h"
+#include "why.h"
+
+/* What the first pass found about one change. */
+struct verdict {
+	bool impostor;          /* names another device or user */
+	bool role_forbidden;    /* the role may not write this field */
+	char reason[LIMIT_MSG_STR_MAX + 1];
+};
+
+static int
+first_pass(const struct ledger_sender *who, const struct change *c,
+    size_t i, uint64_t now_ms, struct verdict *v, char *why, size_t whylen)
+{
+	char msg[LIMIT_MSG_STR_MAX - 32];
+	char dev[2 * LIMIT_ID_LEN + 1];
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	if (change_check(c, msg, sizeof(msg)) != 0)
+		return why_set(why, whylen, IRO_EINVAL, "changes[%zu]: %s", i, msg);
+	rc = schema_check_change(c, who->role, msg, sizeof(msg));
+	if (rc == IRO_EINVAL)
+		return why_set(why, whylen, rc, "changes[%zu]: %s", i, msg);
+	if (rc == IRO_EFORBIDDEN) {
+		v->role_forbidden = true;
+		snprintf(v->reason, sizeof(v->reason), "%s", msg);
+	} else if (rc != 0) {
+		return why_set(why, whylen, rc, "changes[%zu]: %s", i, msg);
+	}
+	if (c->ts.wall_ms > now_ms && c->ts.wall_ms - now_ms > LIMIT_SKEW_MS)
+		return why_set(why, whylen, IRO_ESKEW, "changes[%zu] is stamped "
+		    "%llu ms ahead of the server clock (at most %d allowed)",
+		    i, (unsigned long long)(c->ts.wall_ms - now_ms),
+		    LIMIT_SKEW_MS);
+	if (memcmp(c->ts.device, who->device, LIMIT_ID_LEN) != 0) {
+		hex_encode(c->ts.device, LIMIT_ID_LEN, dev);
+		v->impostor = true;
+		snprintf(v->reason, sizeof(v->reason),
+		    "change of device '%s' sent by another device", dev);
+	} else if (strcmp(c->author, who->username) != 0) {
+		v->impostor = true;
+		snprintf(v->reason, sizeof(v->reason),
+		    "change by '%s' sent by user '%s'", c->author,
+		    who->username);
+	}
+	return 0;
+}
+
+static void
+add_refusal(struct wire_push_resp *resp, const struct change *c,
+    const char *code, const char *reason)
+{
+	struct wire_refusal *r = &resp->refused[resp->nrefused++];
+
+	memcpy(r->device, c->ts.device, LIMIT_ID_LEN);
+	r->seq = c->seq;
+	snprintf(r->code, sizeof(r->code), "%s", code);
+	snprintf(r->reason, sizeof(r->reason), "%s", reason);
+}
+
+/* Log c as refused (unless this sender's identical change already is)
+ * and list it in resp. */
+static int
+refuse(struct store *st, const struct ledger_sender *who,
+    const struct change *c, uint64_t now_ms, const char *code,
+    const char *reason, struct wire_push_resp *resp)
+{
+	struct store_log_key key = {
+		.device = c->ts.device, .seq = c->seq,
+		.status = STORE_REFUSED, .origin = who->device, .content = c
+	};
+	struct store_entry e;
+	int rc;
+
+	rc = store_log_find(st, &key, &e);
+	store_entry_clear(&e);
+	if (rc == IRO_ENOTFOUND) {
+		store_entry_init(&e);
+		e.status = STORE_REFUSED;
+		e.change = *c;          /* borrowed: not cleared below */
+		memcpy(e.origin, who->device, LIMIT_ID_LEN);
+		e.received_ms = now_ms;
+		snprintf(e.code, sizeof(e.code), "%s", code);
+		snprintf(e.reason, sizeof(e.reason), "%s", reason);
+		rc = store_log_append(st, &e, NULL);
+	}
+	if (rc == 0)
+		add_refusal(resp, c, code, reason);
+	return rc;
+}
+
+/*
+ * What the log already holds under c's id (c's device is the sender's):
+ * 1 if an identical accepted change (a duplicate) or an identical refused
+ * one (listed in resp again), 0 if nothing, IRO_ECONFLICT if either holds
+ * other content.
+ */
+static int
+logged_before(struct store *st, const struct change *c,
+    struct wire_push_resp *resp, char *why, size_t whylen)
+{
+	static const enum store_status statuses[] = {
+		STORE_ACCEPTED, STORE_REFUSED
+	};
+	struct store_log_key key = { .device = c->ts.device, .seq = c->seq };
+	char dev[2 * LIMIT_ID_LEN + 1];
+	struct store_entry e;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < 2 && rc == 0; i++) {
+		key.status = statuses[i];
+		rc = store_log_find(st, &key, &e);
+		if (rc == IRO_ENOTFOUND) {
+			rc = 0;
+			continue;
+		}
+		if (rc != 0)
+			break;
+		if (!change_same_content(&e.change, c)) {
+			hex_encode(c->ts.device, LIMIT_ID_LEN, dev);
+			rc = why_set(why, whylen, IRO_ECONFLICT, "change (%s, %llu) "
+			    "was logged before with other content", dev,
+			    (unsigned long long)c->seq);
+		} else if (e.status == STORE_ACCEPTED) {
+			resp->duplicates++;
+			rc = 1;
+		} else {
+			add_refusal(resp, c, e.code, e.reason);
+			rc = 1;
+		}
+		store_entry_clear(&e);
+	}
+	return rc;
+}
+
+/* The refusal code for a change to a record logged as another type, or
+ * creating a record its role may not create; NULL if neither. */
+static const char *
+record_rule(struct store *st, const struct ledger_sender *who,
+    const struct change *c, char *reason, size_t len, int *rc)
+{
+	char type[LIMIT_NAME_MAX + 1];
+	const struct schema_type *t;
+
+	*rc = store_record_type(st, c->record, type);
+	if (*rc == 0 && strcmp(type, c->type) != 0) {
+		snprintf(reason, len, "record is a '%s', not a '%s'", type,
+		    c->type);
+		return "type_mismatch";
+	}
+	if (*rc != IRO_ENOTFOUND)
+		return NULL;
+	*rc = 0;
+	t = schema_type_find(c->type);
+	if (t != NULL && (t->creators & (unsigned)who->role) == 0) {
+		snprintf(reason, len, "a %s may not create a '%s' record",
+		    schema_role_name(who->role), c->type);
+		return "forbidden";
+	}
+	return NULL;
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	return memcmp(a, b, LIMIT_ID_LEN);
+}
+
+/* Decide and log one change of the push. */
+static int
+apply_one(struct store *st, const struct ledger_sender *who,
+    const struct change *c, const struct verdict *v, uint64_t now_ms,
+    struct hlc *clock, struct wire_push_resp *resp, char *why,
+    size_t whylen)
+{
+	char reason[LIMIT_MSG_STR_MAX + 1];
+	struct store_entry e;
+	const char *code;
+	int rc;
+
+	if (v->impostor)
+		return refuse(st, who, c, now_ms, "forbidden", v->reason, resp);
+	if ((rc = logged_before(st, c, resp, why, whylen)) != 0)
+		return rc < 0 ? rc : 0;
+	if (v->role_forbidden)
+		return refuse(st, who, c, now_ms, "forbidden", v->reason, resp);
+	code = record_rule(st, who, c, reason, sizeof(reason), &rc);
+	if (rc != 0)
+		return rc;
+	if (code != NULL)
+		return refuse(st, who, c, now_ms, code, reason, resp);
+	store_entry_init(&e);
+	e.status = STORE_ACCEPTED;
+	e.change = *c;                  /* borrowed: not cleared */
+	memcpy(e.origin, who->device, LIMIT_ID_LEN);
+	e.received_ms = now_ms;
+	if ((rc = store_log_append(st, &e, NULL)) != 0)
+		return rc;
+	resp->accepted++;
+	/* A stamp too close to the counter's end is kept but not adopted:
+	 * the server's own clock only needs to move past what it can. */
+	(void)hlc_observe(clock, c->ts.wall_ms, c->ts.counter);
+	return 0;
+}
+
+/* Merge every record in touched[0..n) again (sorted, each once). */
+static int
+refresh_all(struct store *st, uint8_t (*touched)[LIMIT_ID_LEN], size_t n)
+{
+	size_t i;
+	int rc = 0;
+
+	qsort(touched, n, LIMIT_ID_LEN, cmp_id);
+	for (i = 0; i < n && rc == 0; i++)
+		if (i == 0 || memcmp(touched[i], touched[i - 1],
+		    LIMIT_ID_LEN) != 0)
+			rc = ledger_refresh(st, touched[i]);
+	return rc;
+}
+
+static int
+apply_all(struct store *st, const struct ledger_sender *who,
+    const struct change *changes, size_t n, const struct verdict *v,
+    uint64_t now_ms, struct wire_push_resp *resp, char *why, size_t whylen)
+{
+	uint8_t (*touched)[LIMIT_ID_LEN] = NULL;
+	size_t ntouched = 0, i;
+	uint64_t before;
+	struct hlc clock;
+	int rc;
+
+	if (n > 0 && (touched = calloc(n, LIMIT_ID_LEN)) == NULL)
+		return IRO_ENOMEM;
+	if ((rc = store_begin(st)) != 0)
+		goto out;
+	if ((rc = store_hlc_get(st, &clock)) != 0)
+		goto out;
+	for (i = 0; i < n && rc == 0; i++) {
+		before = resp->accepted;
+		rc = apply_one(st, who, &changes[i], &v[i], now_ms, &clock,
+		    resp, why, whylen);
+		if (rc == 0 && resp->accepted > before)
+			memcpy(touched[ntouched++], changes[i].record,
+			    LIMIT_ID_LEN);
+	}
+	if (rc == 0)
+		rc = refresh_all(st, touched, ntouched);
+	if (rc == 0 && ntouched > 0)
+		rc = store_hlc_put(st, &clock);
+	if (rc == 0)
+		rc = store_commit(st);
+out:
+	if (rc != 0) {
+		store_rollback(st);
+		if (rc == IRO_EIO || rc == IRO_EBUSY)
+			why_set(why, whylen, rc, "%s", store_errmsg(st));
+		else if (rc != IRO_ECONFLICT)
+			why_set(why, whylen, rc, "cannot apply the push: %s",
+			    iro_strerror(rc));
+	}
+	free(touched);
+	return rc;
+}
+
+int
+ledger_push(struct store *st, const struct ledger_sender *who,
+    const struct change *changes, size_t n, uint64_t now_ms,
+    struct wire_push_resp *resp, char *why, size_t whylen)
+{
+	struct verdict *v = NULL;
+	size_t i;
+	int rc = 0;
+
+	memset(resp, 0, sizeof(*resp));
+	if (n > LIMIT_PUSH_CHANGES)
+		return why_set(why, whylen, IRO_ETOOBIG, "%zu changes in one push "
+		    "(at most %d)", n, LIMIT_PUSH_CHANGES);
+	if (n == 0)
+		return 0;
+	if ((v = calloc(n, sizeof(*v))) == NULL ||
+	    (resp->refused = calloc(n, sizeof(*resp->refused))) == NULL) {
+		rc = IRO_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n && rc == 0; i++)
+		rc = first_pass(who, &changes[i], i, now_ms, &v[i], why,
+		    whylen);
+	if (rc == 0)
+		rc = apply_all(st, who, changes, n, v, now_ms, resp, why,
+		    whylen);
+out:
+	free(v);
+	if (rc != 0)
+		wire_push_resp_clear(resp);
+	return rc;
+}
+
+int
+ledger_author(struct store *st, uint64_t now_ms, struct change *c)
+{
+	char msg[LIMIT_MSG_STR_MAX];
+	struct store_entry e;
+	struct hlc clock;
+	int rc;
+
+	store_server_id(st, c->ts.device);
+	if ((rc = store_seq_next(st, &c->seq)) != 0 ||
+	    (rc = store_hlc_get(st, &clock)) != 0 ||
+	    (rc = hlc_tick(&clock, now_ms, &clock)) != 0 ||
+	    (rc = store_hlc_put(st, &clock)) != 0)
+		return rc;
+	c->ts.wall_ms = clock.wall_ms;
+	c->ts.counter = clock.counter;
+	if (change_check(c, msg, sizeof(msg)) != 0)
+		return IRO_EINVAL;
+	store_entry_init(&e);
+	e.status = STORE_ACCEPTED;
+	e.change = *c;                  /* borrowed: not cleared */
+	memcpy(e.origin, c->ts.device, LIMIT_ID_LEN);
+	e.received_ms = now_ms;
+	return store_log_append(st, &e, NULL);
+}
+
+int
+ledger_refresh(struct store *st, const uint8_t rec[LIMIT_ID_LEN])
+{
+	const struct change **ptrs = NULL;
+	struct change *changes = NULL;
+	struct merge_record m;
+	size_t n = 0, i;
+	int rc;
+
+	memset(&m, 0, sizeof(m));
+	if ((rc = store_record_changes(st, rec, &changes, &n)) != 0 || n == 0)
+		goto out;
+	if ((ptrs = calloc(n, sizeof(*ptrs))) == NULL) {
+		rc = IRO_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		ptrs[i] = &changes[i];
+	if ((rc = merge_record(ptrs, n, &m)) == 0)
+		rc = store_record_put(st, &m);
+out:
+	merge_record_clear(&m);
+	free(ptrs);
+	change_free_array(changes, n);
+	return rc;
+}

@@ -1,0 +1,74 @@
+/*
+ * ledger.h - the rules of the server's change log: which changes of a push
+ * are accepted, which are duplicates and which are refused (and logged as
+ * such); changes the server authors itself; and keeping each record's
+ * materialised state equal to the merge of its accepted changes.
+ *
+ * Works on a store (store.h) and plain structs; no HTTP, no encoding.
+ * Not thread-safe beyond what the store is: callers serialise use of st.
+ */
+#ifndef LEDGER_H
+#define LEDGER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "change.h"
+#include "schema.h"
+#include "store.h"
+#include "wire.h"
+
+/* Who sent a push: the authenticated device, its user and the role. */
+struct ledger_sender {
+	const uint8_t *device;          /* LIMIT_ID_LEN bytes */
+	const char *username;
+	enum schema_role role;
+};
+
+/*
+ * ledger_push - apply a push of n changes (borrowed) from `who` at server
+ * time now_ms, in one transaction that is durably committed before this
+ * returns 0.  Every change is accounted for exactly once in
+ * resp->accepted, resp->duplicates or resp->refused (refused changes are
+ * logged too, with their reason); resp->time_ms is left for the caller.
+ * resp is overwritten; free it with wire_push_resp_clear().
+ *
+ * Per change, in order: a change naming another device or user is
+ * refused ("forbidden"); an id already accepted counts as a duplicate if
+ * the content is identical; an identical change refused before is
+ * reported refused again (and not logged twice); a change the role may
+ * not write, or that creates a record of a type the role may not create,
+ * is refused ("forbidden"); one whose record was logged with another type
+ * is refused ("type_mismatch"); the rest are accepted, the server clock
+ * observes them, and every record they touch is merged again.
+ *
+ * Returns 0, or with nothing written and a reason in why:
+ * IRO_EINVAL (a change breaks a structural or schema rule), IRO_ESKEW (a
+ * change is stamped more than LIMIT_SKEW_MS after now_ms), IRO_ECONFLICT
+ * (a change id logged before with other content), IRO_ETOOBIG (more than
+ * LIMIT_PUSH_CHANGES), IRO_ENOMEM, IRO_EIO or IRO_EBUSY.
+ */
+int ledger_push(struct store *st, const struct ledger_sender *who,
+    const struct change *changes, size_t n, uint64_t now_ms,
+    struct wire_push_resp *resp, char *why, size_t whylen);
+
+/*
+ * ledger_author - log c as a change the server makes itself: c's type,
+ * record, field, value, base and author are the caller's; this sets its
+ * device (the server id), seq (the server's next counter) and ts (the
+ * server clock ticked at now_ms), then appends it as accepted.  Call
+ * inside a transaction; the caller refreshes the record afterwards.
+ * Returns 0, IRO_EINVAL (c breaks a structural rule), IRO_ETOOBIG (the
+ * clock cannot advance), IRO_EIO or IRO_ENOMEM.
+ */
+int ledger_author(struct store *st, uint64_t now_ms, struct change *c);
+
+/*
+ * ledger_refresh - merge every accepted change of record rec again and
+ * store the result as the record's materialised state.  A record without
+ * accepted changes is left alone.  Returns 0 or the failure of the store
+ * or merge_record().
+ */
+int ledger_refresh(struct store *st, const uint8_t rec[LIMIT_ID_LEN]);
+
+#endif

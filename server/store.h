@@ -1,0 +1,289 @@
+/*
+ * store.h - the server's storage: the append-only change log, the records
+ * materialised from it, accounts, devices, request nonces and the server's
+ * own identity, counter and clock.
+ *
+ * The interface names no database type: store_sqlite.c implements it on
+ * SQLite, and another backend (PostgreSQL) can implement the same header
+ * without any caller changing.  Everything above it works on plain C
+ * structs.
+ *
+ * Invariants the store keeps:
+ * - The log is append-only: nothing ever updates or deletes a log entry
+ *   (the database refuses it, too).  Positions increase strictly.
+ * - At most one ACCEPTED entry per change id (device, seq).  Refused
+ *   entries do not claim the id: a device cannot block another device's
+ *   ids by sending forged changes.
+ * - A write outside store_begin()/store_commit() is its own transaction.
+ *   Every commit is durable (synced) before it returns.
+ *
+ * Errors: functions return 0 or a negative IRO_E* code; IRO_EIO and
+ * IRO_EBUSY leave a message in store_errmsg().  Out-params are cleared
+ * first.  A handle is not thread-safe: one thread at a time (callers that
+ * share a handle lock around it).  Several handles and processes may use
+ * one data directory at once.
+ */
+#ifndef STORE_H
+#define STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "change.h"
+#include "crypto.h"
+#include "hlc.h"
+#include "limits.h"
+#include "merge.h"
+#include "schema.h"
+
+#define STORE_TEAM_MAX 64           /* bytes of a team name */
+#define STORE_DISPLAY_MAX 128       /* bytes of a display name */
+#define STORE_CODE_MAX 32           /* bytes of a refusal code */
+/* A record with more changes than this cannot be merged in memory. */
+#define STORE_RECORD_CHANGES_MAX (1u << 20)
+
+struct store;
+
+/*
+ * store_init - create data directory `dir` (mode 0700) and its database,
+ * with a new random 16-byte server id.  Harmless on an existing store:
+ * nothing is changed.  Returns 0, IRO_EIO (message in err), IRO_EVERSION
+ * (the database is of an unknown layout) or IRO_ENOMEM.
+ */
+int store_init(const char *dir, char *err, size_t errlen);
+
+/*
+ * store_open - open the store in `dir`.  *out is a new handle; caller
+ * frees it with store_close().  Returns 0, IRO_ENOTFOUND (no store there:
+ * run init), IRO_EVERSION, IRO_EIO or IRO_ENOMEM, with a message in err.
+ */
+int store_open(const char *dir, struct store **out, char *err,
+    size_t errlen);
+
+/* store_close - roll back any open transaction and free st.  NULL no-op. */
+void store_close(struct store *st);
+
+/* store_errmsg - the last error of st, never NULL; borrowed until the
+ * next call on st. */
+const char *store_errmsg(const struct store *st);
+
+/* Transactions.  store_begin takes the write lock at once (so a write
+ * never fails halfway for want of it); store_rollback is a no-op without
+ * a transaction.  Returns 0, IRO_EBUSY, IRO_EIO or IRO_EINTERNAL (begin
+ * inside a transaction, commit outside one). */
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+void store_rollback(struct store *st);
+
+/* ---- the server itself ---- */
+
+/* store_server_id - the server's device id, for changes it authors. */
+void store_server_id(const struct store *st, uint8_t id[LIMIT_ID_LEN]);
+
+/* store_seq_next - reserve the server's next change counter (from 1).
+ * Call inside a transaction so the counter and the change commit
+ * together. */
+int store_seq_next(struct store *st, uint64_t *seq);
+
+/* store_hlc_get / store_hlc_put - the server's hybrid logical clock. */
+int store_hlc_get(struct store *st, struct hlc *out);
+int store_hlc_put(struct store *st, const struct hlc *h);
+
+/* ---- accounts ---- */
+
+struct store_user {
+	char username[LIMIT_USER_MAX + 1];
+	enum schema_role role;
+	char team[STORE_TEAM_MAX + 1];              /* "" = none */
+	char display_name[STORE_DISPLAY_MAX + 1];   /* "" = none */
+	char pwhash[CRYPTO_PWHASH_STR_LEN];         /* Argon2id string */
+	uint64_t created_ms;
+};
+
+/* store_user_add - add u.  Returns 0, IRO_EEXIST, IRO_EINVAL (empty
+ * username or password hash), IRO_EIO. */
+int store_user_add(struct store *st, const struct store_user *u);
+/* store_user_get - look up by username.  Returns 0 or IRO_ENOTFOUND. */
+int store_user_get(struct store *st, const char *username,
+    struct store_user *out);
+/* store_user_list - every user, by username.  *out is malloc'd (NULL if
+ * none); caller frees. */
+int store_user_list(struct store *st, struct store_user **out, size_t *n);
+
+struct store_device {
+	uint8_t id[LIMIT_ID_LEN];
+	char username[LIMIT_USER_MAX + 1];
+	char name[LIMIT_MSG_STR_MAX + 1];
+	uint8_t pubkey[CRYPTO_PK_LEN];
+	bool revoked;
+	uint64_t enrolled_ms;
+	uint64_t last_sync_ms;                      /* 0 = never */
+};
+
+/* store_device_add - register d (d->revoked and last_sync_ms ignored).
+ * Returns 0, IRO_EEXIST (the id is taken), IRO_ENOTFOUND (no such user),
+ * IRO_EIO. */
+int store_device_add(struct store *st, const struct store_device *d);
+/* store_device_get - look up by id.  Returns 0 or IRO_ENOTFOUND. */
+int store_device_get(struct store *st, const uint8_t id[LIMIT_ID_LEN],
+    struct store_device *out);
+/* store_device_list - every device, by enrolment time.  Caller frees. */
+int store_device_list(struct store *st, struct store_device **out,
+    size_t *n);
+/* store_device_revoke - refuse the device from now on.  Returns 0 or
+ * IRO_ENOTFOUND. */
+int store_device_revoke(struct store *st, const uint8_t id[LIMIT_ID_LEN]);
+/* store_device_synced - record a sync by the device at now_ms. */
+int store_device_synced(struct store *st, const uint8_t id[LIMIT_ID_LEN],
+    uint64_t now_ms);
+
+/*
+ * store_nonce_use - remember that `device` used `nonce` at now_ms, for
+ * ttl_ms.  Returns 0, or IRO_EEXIST if the pair is still remembered (a
+ * replay).  Forgets expired nonces as it goes, so the table stays small.
+ */
+int store_nonce_use(struct store *st, const uint8_t device[LIMIT_ID_LEN],
+    const uint8_t nonce[16], uint64_t now_ms, uint64_t ttl_ms);
+
+/* ---- the change log ---- */
+
+enum store_status { STORE_ACCEPTED = 0, STORE_REFUSED = 1 };
+
+struct store_entry {
+	uint64_t pos;                       /* log position, from 1 */
+	enum store_status status;
+	struct change change;               /* owned */
+	uint8_t origin[LIMIT_ID_LEN];       /* device that sent it */
+	uint64_t received_ms;
+	char code[STORE_CODE_MAX + 1];      /* refusals: e.g. "forbidden" */
+	char reason[LIMIT_MSG_STR_MAX + 1]; /* refusals: words */
+};
+
+/* store_entry_init / store_entry_clear - zero e; free what it owns.
+ * clear(NULL) is a no-op. */
+void store_entry_init(struct store_entry *e);
+void store_entry_clear(struct store_entry *e);
+
+/*
+ * store_log_append - append e (its pos is ignored) and give its position
+ * in *pos (may be NULL).  Returns 0, IRO_EEXIST (an accepted entry with
+ * this change id exists), IRO_EINVAL (the change cannot be encoded),
+ * IRO_EIO.
+ */
+int store_log_append(struct store *st, const struct store_entry *e,
+    uint64_t *pos);
+
+/* What store_log_find looks for: entries with this change id and status,
+ * optionally only from one sender and only with exactly this content. */
+struct store_log_key {
+	const uint8_t *device;              /* change id: device ... */
+	uint64_t seq;                       /* ... and counter */
+	enum store_status status;
+	const uint8_t *origin;              /* NULL: any sender */
+	const struct change *content;       /* NULL: any content */
+};
+
+/* store_log_find - the first matching entry, into *out (caller clears).
+ * Returns 0 or IRO_ENOTFOUND. */
+int store_log_find(struct store *st, const struct store_log_key *key,
+    struct store_entry *out);
+
+/* store_record_type - the type of record `rec` as its accepted changes
+ * name it.  Returns 0 or IRO_ENOTFOUND (no accepted change yet). */
+int store_record_type(struct store *st, const uint8_t rec[LIMIT_ID_LEN],
+    char type[LIMIT_NAME_MAX + 1]);
+
+/* store_record_changes - every accepted change of record rec, in log
+ * order.  *out is malloc'd (free with change_free_array).  Returns 0,
+ * IRO_ETOOBIG (over STORE_RECORD_CHANGES_MAX), IRO_EIO, IRO_ECORRUPT. */
+int store_record_changes(struct store *st, const uint8_t rec[LIMIT_ID_LEN],
+    struct change **out, size_t *n);
+
+/* ---- records materialised from the log ---- */
+
+struct store_field {
+	char name[LIMIT_NAME_MAX + 1];
+	struct value value;                 /* owned; nil if none current */
+	bool has_stamp;                     /* false: no accepted value */
+	struct stamp stamp;                 /* of the current value */
+	bool conflict;
+};
+
+struct store_record {
+	uint8_t id[LIMIT_ID_LEN];
+	char type[LIMIT_NAME_MAX + 1];
+	bool deleted;
+	size_t nconflicts;
+	size_t nfields;
+	struct store_field *fields;         /* owned, by name */
+};
+
+/* store_record_clear - free r's fields and zero it.  NULL no-op. */
+void store_record_clear(struct store_record *r);
+/* store_record_free_array - clear each of n records, then free(a). */
+void store_record_free_array(struct store_record *a, size_t n);
+
+/* store_record_put - replace the materialised state of m->record with m
+ * (borrowed). */
+int store_record_put(struct store *st, const struct merge_record *m);
+
+/* store_record_get - the materialised record id.  Returns 0 or
+ * IRO_ENOTFOUND. */
+int store_record_get(struct store *st, const uint8_t id[LIMIT_ID_LEN],
+    struct store_record *out);
+
+/* store_record_list - every record (of `type` unless NULL), by type then
+ * id.  *out is malloc'd; free with store_record_free_array(). */
+int store_record_list(struct store *st, const char *type,
+    struct store_record **out, size_t *n);
+
+/* store_record_find - the first record of `type` whose current `field`
+ * equals v (a string or an int).  Returns 0 or IRO_ENOTFOUND. */
+int store_record_find(struct store *st, const char *type,
+    const char *field, const struct value *v, uint8_t id[LIMIT_ID_LEN]);
+
+/* ---- pull ---- */
+
+/* One pull: which device asks (its own changes are left out), for which
+ * user (where access scopes filter), from where and how much. */
+struct store_pull_query {
+	const uint8_t *device;
+	const char *username;
+	uint64_t cursor;
+	uint32_t limit;                     /* changes, >= 1 */
+	size_t max_bytes;                   /* sum of wire_change_size() */
+};
+
+struct store_pull_page {
+	size_t n;
+	struct change *changes;             /* owned */
+	uint64_t cursor;                    /* last position examined */
+	bool more;
+};
+
+/*
+ * store_pull - the accepted changes after q->cursor in log order that
+ * q's device may see, at most q->limit of them and q->max_bytes in all
+ * (but always at least one if any waits).  out->cursor is the last
+ * position examined; out->more tells whether another page waits.
+ */
+int store_pull(struct store *st, const struct store_pull_query *q,
+    struct store_pull_page *out);
+void store_pull_page_clear(struct store_pull_page *p);   /* NULL no-op */
+
+/* ---- statistics ---- */
+
+struct store_stats {
+	uint64_t changes;       /* accepted log entries */
+	uint64_t refused;       /* refused log entries */
+	uint64_t records;
+	uint64_t conflicts;     /* fields in conflict */
+	uint64_t users;
+	uint64_t devices;
+	uint64_t last_pos;      /* greatest log position, 0 if empty */
+};
+
+int store_stats(struct store *st, struct store_stats *out);
+
+#endif

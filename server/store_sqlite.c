@@ -1,0 +1,919 @@
+/*
+ * store_sqlite.c - the server store (store.h) on SQLite: connection,
+ * layout, transactions, the server's own state, accounts, devices and
+ * nonces.  The log, the materialised records and pull are in
+ * store_sqlite_log.c; both share store_sqlite.h.
+ *
+ * The database runs in WAL mode with synchronous=FULL, so a commit is on
+ * disk before the function that made it returns (WAL with NORMAL can lose
+ * a committed transaction on power loss, and a push is acknowledged as
+ * soon as its commit returns).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include "crypto.h"
+#include "iro_error.h"
+#include "store.h"
+#include "store_sqlite.h"
+
+#define STORE_DB_NAME "server.db"
+#define STORE_LAYOUT 1          /* bump when the tables change */
+#define STORE_BUSY_MS 10000     /* wait this long for another writer */
+
+static const char layout_sql[] =
+	"CREATE TABLE IF NOT EXISTS meta ("
+	" key TEXT PRIMARY KEY, value NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS users ("
+	" username TEXT PRIMARY KEY, role TEXT NOT NULL,"
+	" team TEXT NOT NULL, display_name TEXT NOT NULL,"
+	" pwhash TEXT NOT NULL, created_ms INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS devices ("
+	" id BLOB PRIMARY KEY,"
+	" username TEXT NOT NULL REFERENCES users(username),"
+	" name TEXT NOT NULL, pubkey BLOB NOT NULL,"
+	" revoked INTEGER NOT NULL DEFAULT 0,"
+	" enrolled_ms INTEGER NOT NULL,"
+	" last_sync_ms INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE IF NOT EXISTS nonces ("
+	" device BLOB NOT NULL, nonce BLOB NOT NULL,"
+	" expires_ms INTEGER NOT NULL, PRIMARY KEY (device, nonce))"
+	" WITHOUT ROWID;"
+	"CREATE INDEX IF NOT EXISTS nonces_expiry ON nonces(expires_ms);"
+	/* body is the change in its canonical wire encoding: the exact
+	 * content, compared byte for byte to tell a retry from a reuse. */
+	"CREATE TABLE IF NOT EXISTS log ("
+	" pos INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" dev BLOB NOT NULL, seq INTEGER NOT NULL,"
+	" type TEXT NOT NULL, rec BLOB NOT NULL, field TEXT NOT NULL,"
+	" status INTEGER NOT NULL, origin BLOB NOT NULL,"
+	" received_ms INTEGER NOT NULL,"
+	" code TEXT NOT NULL, reason TEXT NOT NULL, body BLOB NOT NULL);"
+	"CREATE UNIQUE INDEX IF NOT EXISTS log_accepted_id"
+	" ON log(dev, seq) WHERE status = 0;"
+	"CREATE INDEX IF NOT EXISTS log_id ON log(dev, seq);"
+	"CREATE INDEX IF NOT EXISTS log_rec ON log(rec) WHERE status = 0;"
+	"CREATE TRIGGER IF NOT EXISTS log_no_update BEFORE UPDATE ON log"
+	" BEGIN SELECT RAISE(ABORT, 'the change log is append-only'); END;"
+	"CREATE TRIGGER IF NOT EXISTS log_no_delete BEFORE DELETE ON log"
+	" BEGIN SELECT RAISE(ABORT, 'the change log is append-only'); END;"
+	"CREATE TABLE IF NOT EXISTS records ("
+	" id BLOB PRIMARY KEY, type TEXT NOT NULL,"
+	" deleted INTEGER NOT NULL, conflicts INTEGER NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS records_type ON records(type, id);"
+	"CREATE TABLE IF NOT EXISTS fields ("
+	" rec BLOB NOT NULL, name TEXT NOT NULL, vtype INTEGER NOT NULL,"
+	" vint INTEGER, vstr TEXT, ts_wall INTEGER, ts_counter INTEGER,"
+	" ts_dev BLOB, conflict INTEGER NOT NULL,"
+	" PRIMARY KEY (rec, name)) WITHOUT ROWID;"
+	"CREATE INDEX IF NOT EXISTS fields_value ON fields(name, vstr);";
+
+/* The statement cache: every statement is prepared once per handle. */
+static const char *const sql_text[SS_COUNT] = {
+	[SS_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+	[SS_META_PUT] = "INSERT OR REPLACE INTO meta(key, value)"
+	    " VALUES (?1, ?2)",
+	[SS_USER_ADD] = "INSERT INTO users(username, role, team,"
+	    " display_name, pwhash, created_ms) VALUES (?1,?2,?3,?4,?5,?6)",
+	[SS_USER_GET] = "SELECT username, role, team, display_name, pwhash,"
+	    " created_ms FROM users WHERE username = ?1",
+	[SS_USER_LIST] = "SELECT username, role, team, display_name,"
+	    " pwhash, created_ms FROM users ORDER BY username",
+	[SS_DEVICE_ADD] = "INSERT INTO devices(id, username, name, pubkey,"
+	    " enrolled_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[SS_DEVICE_GET] = "SELECT id, username, name, pubkey, revoked,"
+	    " enrolled_ms, last_sync_ms FROM devices WHERE id = ?1",
+	[SS_DEVICE_LIST] = "SELECT id, username, name, pubkey, revoked,"
+	    " enrolled_ms, last_sync_ms FROM devices"
+	    " ORDER BY enrolled_ms, id",
+	[SS_DEVICE_REVOKE] = "UPDATE devices SET revoked = 1 WHERE id = ?1",
+	[SS_DEVICE_SYNCED] = "UPDATE devices SET last_sync_ms = ?2"
+	    " WHERE id = ?1",
+	[SS_NONCE_PRUNE] = "DELETE FROM nonces WHERE expires_ms <= ?1",
+	[SS_NONCE_ADD] = "INSERT INTO nonces(device, nonce, expires_ms)"
+	    " VALUES (?1, ?2, ?3)",
+	[SS_LOG_APPEND] = "INSERT INTO log(dev, seq, type, rec, field,"
+	    " status, origin, received_ms, code, reason, body)"
+	    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+	/* The status is written out, not bound: SQLite re-plans a statement
+	 * whose bound value decides whether a partial index applies. */
+	[SS_LOG_FIND_ACCEPTED] = "SELECT pos, status, origin, received_ms,"
+	    " code, reason, body FROM log WHERE dev = ?1 AND seq = ?2"
+	    " AND status = 0 AND (?4 IS NULL OR origin = ?4)"
+	    " AND (?5 IS NULL OR body = ?5) ORDER BY pos LIMIT 1",
+	[SS_LOG_FIND_REFUSED] = "SELECT pos, status, origin, received_ms,"
+	    " code, reason, body FROM log WHERE dev = ?1 AND seq = ?2"
+	    " AND status = 1 AND (?4 IS NULL OR origin = ?4)"
+	    " AND (?5 IS NULL OR body = ?5) ORDER BY pos LIMIT 1",
+	[SS_RECORD_TYPE] = "SELECT type FROM log WHERE rec = ?1"
+	    " AND status = 0 LIMIT 1",
+	[SS_RECORD_CHANGES] = "SELECT body FROM log WHERE rec = ?1"
+	    " AND status = 0 ORDER BY pos",
+	[SS_RECORD_PUT] = "INSERT OR REPLACE INTO records(id, type,"
+	    " deleted, conflicts) VALUES (?1, ?2, ?3, ?4)",
+	[SS_FIELDS_DROP] = "DELETE FROM fields WHERE rec = ?1",
+	[SS_FIELD_PUT] = "INSERT INTO fields(rec, name, vtype, vint, vstr,"
+	    " ts_wall, ts_counter, ts_dev, conflict)"
+	    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+	[SS_RECORD_GET] = "SELECT r.id, r.type, r.deleted, r.conflicts,"
+	    " f.name, f.vtype, f.vint, f.vstr, f.ts_wall, f.ts_counter,"
+	    " f.ts_dev, f.conflict FROM records r"
+	    " LEFT JOIN fields f ON f.rec = r.id WHERE r.id = ?1"
+	    " ORDER BY f.name",
+	[SS_RECORD_LIST] = "SELECT r.id, r.type, r.deleted, r.conflicts,"
+	    " f.name, f.vtype, f.vint, f.vstr, f.ts_wall, f.ts_counter,"
+	    " f.ts_dev, f.conflict FROM records r"
+	    " LEFT JOIN fields f ON f.rec = r.id"
+	    " WHERE ?1 IS NULL OR r.type = ?1"
+	    " ORDER BY r.type, r.id, f.name",
+	[SS_RECORD_FIND_STR] = "SELECT f.rec FROM fields f"
+	    " JOIN records r ON r.id = f.rec WHERE f.name = ?2"
+	    " AND f.vtype = ?3 AND f.vstr = ?4 AND r.type = ?1"
+	    " ORDER BY f.rec LIMIT 1",
+	[SS_RECORD_FIND_INT] = "SELECT f.rec FROM fields f"
+	    " JOIN records r ON r.id = f.rec WHERE f.name = ?2"
+	    " AND f.vtype = ?3 AND f.vint = ?4 AND r.type = ?1"
+	    " ORDER BY f.rec LIMIT 1",
+	[SS_PULL] = "SELECT pos, body FROM log WHERE pos > ?1"
+	    " AND status = 0 AND dev <> ?2 ORDER BY pos LIMIT ?3",
+	[SS_LAST_POS] = "SELECT coalesce(max(pos), 0) FROM log",
+	[SS_COUNT_CHANGES] = "SELECT count(*) FROM log WHERE status = 0",
+	[SS_COUNT_REFUSED] = "SELECT count(*) FROM log WHERE status = 1",
+	[SS_COUNT_RECORDS] = "SELECT count(*) FROM records",
+	[SS_COUNT_CONFLICTS] = "SELECT coalesce(sum(conflicts), 0)"
+	    " FROM records",
+	[SS_COUNT_USERS] = "SELECT count(*) FROM users",
+	[SS_COUNT_DEVICES] = "SELECT count(*) FROM devices",
+};
+
+int
+ss_fail(struct store *st, const char *what)
+{
+	int code = sqlite3_errcode(st->db);
+
+	snprintf(st->err, sizeof(st->err), "cannot %s: %s", what,
+	    sqlite3_errmsg(st->db));
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		return IRO_EBUSY;
+	if (code == SQLITE_NOMEM)
+		return IRO_ENOMEM;
+	return IRO_EIO;
+}
+
+int
+ss_stmt(struct store *st, enum ss_stmt_id id, sqlite3_stmt **out)
+{
+	*out = NULL;
+	if (st->stmts[id] == NULL &&
+	    sqlite3_prepare_v3(st->db, sql_text[id], -1,
+	    SQLITE_PREPARE_PERSISTENT, &st->stmts[id], NULL) != SQLITE_OK)
+		return ss_fail(st, "prepare a statement");
+	sqlite3_reset(st->stmts[id]);
+	sqlite3_clear_bindings(st->stmts[id]);
+	*out = st->stmts[id];
+	return 0;
+}
+
+int
+ss_exec(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return ss_fail(st, what);
+	return 0;
+}
+
+int
+ss_count(struct store *st, enum ss_stmt_id id, uint64_t *out)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*out = 0;
+	if ((rc = ss_stmt(st, id, &s)) != 0)
+		return rc;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = (uint64_t)sqlite3_column_int64(s, 0);
+	else
+		rc = ss_fail(st, "count");
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : rc;
+}
+
+/* Copy column col as text into buf (cut at buflen - 1, which the layout
+ * never needs: every text column is checked on the way in). */
+void
+ss_text(sqlite3_stmt *s, int col, char *buf, size_t buflen)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+	size_t n = (size_t)sqlite3_column_bytes(s, col);
+
+	if (t == NULL)
+		n = 0;
+	if (n >= buflen)
+		n = buflen - 1;
+	if (n > 0)
+		memcpy(buf, t, n);
+	buf[n] = '\0';
+}
+
+/* Copy a blob column of exactly len bytes; IRO_ECORRUPT otherwise. */
+int
+ss_blob(sqlite3_stmt *s, int col, uint8_t *out, size_t len)
+{
+	const void *b = sqlite3_column_blob(s, col);
+
+	if (b == NULL || (size_t)sqlite3_column_bytes(s, col) != len)
+		return IRO_ECORRUPT;
+	memcpy(out, b, len);
+	return 0;
+}
+
+int
+ss_tx_enter(struct store *st, bool *own)
+{
+	int rc;
+
+	*own = false;
+	if (st->in_tx)
+		return 0;
+	if ((rc = store_begin(st)) != 0)
+		return rc;
+	*own = true;
+	return 0;
+}
+
+int
+ss_tx_leave(struct store *st, bool own, int rc)
+{
+	if (!own)
+		return rc;
+	if (rc == 0)
+		return store_commit(st);
+	store_rollback(st);
+	return rc;
+}
+
+static int
+exec_sql(struct store *st, const char *sql, const char *what)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return ss_fail(st, what);
+	return 0;
+}
+
+int
+store_begin(struct store *st)
+{
+	int rc;
+
+	if (st->in_tx) {
+		snprintf(st->err, sizeof(st->err),
+		    "a transaction is already open");
+		return IRO_EINTERNAL;
+	}
+	if ((rc = exec_sql(st, "BEGIN IMMEDIATE", "begin a transaction")))
+		return rc;
+	st->in_tx = true;
+	return 0;
+}
+
+int
+store_commit(struct store *st)
+{
+	int rc;
+
+	if (!st->in_tx) {
+		snprintf(st->err, sizeof(st->err), "no transaction is open");
+		return IRO_EINTERNAL;
+	}
+	if ((rc = exec_sql(st, "COMMIT", "commit")) != 0) {
+		store_rollback(st);
+		return rc;
+	}
+	st->in_tx = false;
+	return 0;
+}
+
+void
+store_rollback(struct store *st)
+{
+	if (st == NULL || !st->in_tx)
+		return;
+	/* A failed statement may already have ended the transaction. */
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	st->in_tx = false;
+}
+
+const char *
+store_errmsg(const struct store *st)
+{
+	return st == NULL ? "no store" : st->err;
+}
+
+/* ---- meta ---- */
+
+static int
+meta_get_int(struct store *st, const char *key, uint64_t *out)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*out = 0;
+	if ((rc = ss_stmt(st, SS_META_GET, &s)) != 0)
+		return rc;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = (uint64_t)sqlite3_column_int64(s, 0);
+	rc = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? IRO_ENOTFOUND :
+	    ss_fail(st, "read the store's settings");
+	sqlite3_reset(s);
+	return rc;
+}
+
+static int
+meta_put_int(struct store *st, const char *key, uint64_t v)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = ss_stmt(st, SS_META_PUT, &s)) != 0)
+		return rc;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)v);
+	return ss_exec(st, s, "save the store's settings");
+}
+
+static int
+load_server_id(struct store *st)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = ss_stmt(st, SS_META_GET, &s)) != 0)
+		return rc;
+	sqlite3_bind_text(s, 1, "server_id", -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		rc = ss_blob(s, 0, st->server_id, LIMIT_ID_LEN);
+	else
+		rc = IRO_ECORRUPT;
+	sqlite3_reset(s);
+	if (rc != 0)
+		snprintf(st->err, sizeof(st->err), "the store has no server id");
+	return rc;
+}
+
+void
+store_server_id(const struct store *st, uint8_t id[LIMIT_ID_LEN])
+{
+	memcpy(id, st->server_id, LIMIT_ID_LEN);
+}
+
+int
+store_seq_next(struct store *st, uint64_t *seq)
+{
+	uint64_t v;
+	bool own;
+	int rc;
+
+	*seq = 0;
+	if ((rc = ss_tx_enter(st, &own)) != 0)
+		return rc;
+	rc = meta_get_int(st, "seq", &v);
+	if (rc == IRO_ENOTFOUND) {
+		v = 0;
+		rc = 0;
+	}
+	if (rc == 0 && v >= INT64_MAX)
+		rc = IRO_ETOOBIG;
+	if (rc == 0)
+		rc = meta_put_int(st, "seq", v + 1);
+	if ((rc = ss_tx_leave(st, own, rc)) == 0)
+		*seq = v + 1;
+	return rc;
+}
+
+int
+store_hlc_get(struct store *st, struct hlc *out)
+{
+	uint64_t wall = 0, counter = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = meta_get_int(st, "hlc_wall", &wall);
+	if (rc == 0)
+		rc = meta_get_int(st, "hlc_counter", &counter);
+	if (rc == IRO_ENOTFOUND)
+		return 0;
+	if (rc != 0)
+		return rc;
+	out->wall_ms = wall;
+	out->counter = counter > UINT32_MAX ? UINT32_MAX : (uint32_t)counter;
+	return 0;
+}
+
+int
+store_hlc_put(struct store *st, const struct hlc *h)
+{
+	bool own;
+	int rc;
+
+	if ((rc = ss_tx_enter(st, &own)) != 0)
+		return rc;
+	rc = meta_put_int(st, "hlc_wall", h->wall_ms);
+	if (rc == 0)
+		rc = meta_put_int(st, "hlc_counter", h->counter);
+	return ss_tx_leave(st, own, rc);
+}
+
+/* ---- opening ---- */
+
+static int
+db_path(const char *dir, char *buf, size_t buflen, char *err, size_t errlen)
+{
+	if (dir == NULL || *dir == '\0' ||
+	    (size_t)snprintf(buf, buflen, "%s/%s", dir, STORE_DB_NAME) >=
+	    buflen) {
+		snprintf(err, errlen, "data directory name is too long");
+		return IRO_EINVAL;
+	}
+	return 0;
+}
+
+/* Open the connection and set what every connection needs. */
+static int
+db_connect(struct store *st, const char *path, int flags)
+{
+	if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK) {
+		if (st->db == NULL)
+			return IRO_ENOMEM;
+		return ss_fail(st, "open the database");
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+	if (exec_sql(st, "PRAGMA journal_mode=WAL", "use a write-ahead log")
+	    != 0 || exec_sql(st, "PRAGMA synchronous=FULL;"
+	    " PRAGMA foreign_keys=ON", "set up the database") != 0)
+		return IRO_EIO;
+	return 0;
+}
+
+static int
+check_layout(struct store *st)
+{
+	uint64_t v;
+	int rc = meta_get_int(st, "layout", &v);
+
+	if (rc == IRO_ENOTFOUND || (rc == 0 && v != STORE_LAYOUT)) {
+		snprintf(st->err, sizeof(st->err),
+		    "the database has an unknown layout");
+		return IRO_EVERSION;
+	}
+	return rc;
+}
+
+/* Create the tables and the server id unless they exist. */
+static int
+create_layout(struct store *st)
+{
+	uint8_t id[LIMIT_ID_LEN];
+	sqlite3_stmt *s;
+	uint64_t v;
+	int rc;
+
+	if ((rc = store_begin(st)) != 0)
+		return rc;
+	if ((rc = exec_sql(st, layout_sql, "create the tables")) != 0)
+		goto out;
+	rc = meta_get_int(st, "layout", &v);
+	if (rc == 0) {
+		/* An existing store: leave it exactly as it is. */
+		rc = check_layout(st);
+		goto out;
+	}
+	if (rc != IRO_ENOTFOUND)
+		goto out;
+	if ((rc = meta_put_int(st, "layout", STORE_LAYOUT)) != 0)
+		goto out;
+	crypto_random(id, sizeof(id));
+	if ((rc = ss_stmt(st, SS_META_PUT, &s)) != 0)
+		goto out;
+	sqlite3_bind_text(s, 1, "server_id", -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 2, id, sizeof(id), SQLITE_STATIC);
+	rc = ss_exec(st, s, "save the server id");
+out:
+	if (rc == 0)
+		return store_commit(st);
+	store_rollback(st);
+	return rc;
+}
+
+int
+store_init(const char *dir, char *err, size_t errlen)
+{
+	struct store *st = NULL;
+	char path[4096];
+	struct stat sb;
+	int rc;
+
+	if ((rc = db_path(dir, path, sizeof(path), err, errlen)) != 0)
+		return rc;
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		snprintf(err, errlen, "cannot create '%s': %s", dir,
+		    strerror(errno));
+		return IRO_EIO;
+	}
+	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		snprintf(err, errlen, "'%s' is not a directory", dir);
+		return IRO_EIO;
+	}
+	if ((rc = crypto_init()) != 0) {
+		snprintf(err, errlen, "cannot start the crypto library");
+		return rc;
+	}
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		return IRO_ENOMEM;
+	rc = db_connect(st, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+	if (rc == 0)
+		rc = create_layout(st);
+	if (rc != 0)
+		snprintf(err, errlen, "'%s': %s", path, st->err);
+	store_close(st);
+	return rc;
+}
+
+int
+store_open(const char *dir, struct store **out, char *err, size_t errlen)
+{
+	struct store *st = NULL;
+	char path[4096];
+	struct stat sb;
+	int rc;
+
+	*out = NULL;
+	if ((rc = db_path(dir, path, sizeof(path), err, errlen)) != 0)
+		return rc;
+	if (stat(path, &sb) != 0) {
+		snprintf(err, errlen, "no server data in '%s'", dir);
+		return IRO_ENOTFOUND;
+	}
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		return IRO_ENOMEM;
+	rc = db_connect(st, path, SQLITE_OPEN_READWRITE);
+	if (rc == 0)
+		rc = check_layout(st);
+	if (rc == 0)
+		rc = load_server_id(st);
+	if (rc != 0) {
+		snprintf(err, errlen, "'%s': %s", path, st->err);
+		store_close(st);
+		return rc;
+	}
+	*out = st;
+	return 0;
+}
+
+void
+store_close(struct store *st)
+{
+	size_t i;
+
+	if (st == NULL)
+		return;
+	store_rollback(st);
+	for (i = 0; i < SS_COUNT; i++)
+		sqlite3_finalize(st->stmts[i]);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+/* ---- accounts ---- */
+
+static int
+read_user(sqlite3_stmt *s, struct store_user *u)
+{
+	char role[16];
+
+	memset(u, 0, sizeof(*u));
+	ss_text(s, 0, u->username, sizeof(u->username));
+	ss_text(s, 1, role, sizeof(role));
+	ss_text(s, 2, u->team, sizeof(u->team));
+	ss_text(s, 3, u->display_name, sizeof(u->display_name));
+	ss_text(s, 4, u->pwhash, sizeof(u->pwhash));
+	u->created_ms = (uint64_t)sqlite3_column_int64(s, 5);
+	return schema_role_parse(role, &u->role) == 0 ? 0 : IRO_ECORRUPT;
+}
+
+int
+store_user_add(struct store *st, const struct store_user *u)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (u->username[0] == '\0' || u->pwhash[0] == '\0')
+		return IRO_EINVAL;
+	if ((rc = ss_stmt(st, SS_USER_ADD, &s)) != 0)
+		return rc;
+	sqlite3_bind_text(s, 1, u->username, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, schema_role_name(u->role), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, u->team, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, u->display_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, u->pwhash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 6, (sqlite3_int64)u->created_ms);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return IRO_EEXIST;
+	return ss_fail(st, "add the user");
+}
+
+int
+store_user_get(struct store *st, const char *username, struct store_user *out)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = ss_stmt(st, SS_USER_GET, &s)) != 0)
+		return rc;
+	sqlite3_bind_text(s, 1, username, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		rc = read_user(s, out);
+	else
+		rc = rc == SQLITE_DONE ? IRO_ENOTFOUND :
+		    ss_fail(st, "read the user");
+	sqlite3_reset(s);
+	return rc;
+}
+
+/* Grow *a (of *cap elements of size sz) so that it holds one more. */
+int
+ss_grow(void **a, size_t *cap, size_t n, size_t sz, size_t max)
+{
+	size_t ncap;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	if (n >= max)
+		return IRO_ETOOBIG;
+	ncap = *cap == 0 ? 16 : *cap * 2;
+	if (ncap > max)
+		ncap = max;
+	if (ncap > SIZE_MAX / sz)
+		return IRO_ENOMEM;
+	if ((p = realloc(*a, ncap * sz)) == NULL)
+		return IRO_ENOMEM;
+	memset((char *)p + *cap * sz, 0, (ncap - *cap) * sz);
+	*a = p;
+	*cap = ncap;
+	return 0;
+}
+
+int
+store_user_list(struct store *st, struct store_user **out, size_t *n)
+{
+	struct store_user *a = NULL;
+	size_t cap = 0, cnt = 0;
+	sqlite3_stmt *s;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = ss_stmt(st, SS_USER_LIST, &s)) != 0)
+		return rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((rc = ss_grow((void **)&a, &cap, cnt, sizeof(*a),
+		    SIZE_MAX / sizeof(*a))) != 0 ||
+		    (rc = read_user(s, &a[cnt])) != 0)
+			goto out;
+		cnt++;
+	}
+	rc = rc == SQLITE_DONE ? 0 : ss_fail(st, "list the users");
+out:
+	sqlite3_reset(s);
+	if (rc != 0) {
+		free(a);
+		return rc;
+	}
+	*out = a;
+	*n = cnt;
+	return 0;
+}
+
+/* ---- devices ---- */
+
+static int
+read_device(sqlite3_stmt *s, struct store_device *d)
+{
+	memset(d, 0, sizeof(*d));
+	if (ss_blob(s, 0, d->id, LIMIT_ID_LEN) != 0 ||
+	    ss_blob(s, 3, d->pubkey, CRYPTO_PK_LEN) != 0)
+		return IRO_ECORRUPT;
+	ss_text(s, 1, d->username, sizeof(d->username));
+	ss_text(s, 2, d->name, sizeof(d->name));
+	d->revoked = sqlite3_column_int(s, 4) != 0;
+	d->enrolled_ms = (uint64_t)sqlite3_column_int64(s, 5);
+	d->last_sync_ms = (uint64_t)sqlite3_column_int64(s, 6);
+	return 0;
+}
+
+int
+store_device_add(struct store *st, const struct store_device *d)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = ss_stmt(st, SS_DEVICE_ADD, &s)) != 0)
+		return rc;
+	sqlite3_bind_blob(s, 1, d->id, LIMIT_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, d->username, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, d->name, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 4, d->pubkey, CRYPTO_PK_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)d->enrolled_ms);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return IRO_EEXIST;
+	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+		return IRO_ENOTFOUND;
+	return ss_fail(st, "add the device");
+}
+
+int
+store_device_get(struct store *st, const uint8_t id[LIMIT_ID_LEN],
+    struct store_device *out)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = ss_stmt(st, SS_DEVICE_GET, &s)) != 0)
+		return rc;
+	sqlite3_bind_blob(s, 1, id, LIMIT_ID_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		rc = read_device(s, out);
+	else
+		rc = rc == SQLITE_DONE ? IRO_ENOTFOUND :
+		    ss_fail(st, "read the device");
+	sqlite3_reset(s);
+	return rc;
+}
+
+int
+store_device_list(struct store *st, struct store_device **out, size_t *n)
+{
+	struct store_device *a = NULL;
+	size_t cap = 0, cnt = 0;
+	sqlite3_stmt *s;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = ss_stmt(st, SS_DEVICE_LIST, &s)) != 0)
+		return rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((rc = ss_grow((void **)&a, &cap, cnt, sizeof(*a),
+		    SIZE_MAX / sizeof(*a))) != 0 ||
+		    (rc = read_device(s, &a[cnt])) != 0)
+			goto out;
+		cnt++;
+	}
+	rc = rc == SQLITE_DONE ? 0 : ss_fail(st, "list the devices");
+out:
+	sqlite3_reset(s);
+	if (rc != 0) {
+		free(a);
+		return rc;
+	}
+	*out = a;
+	*n = cnt;
+	return 0;
+}
+
+/* Run an UPDATE of one device row; IRO_ENOTFOUND if no row matched. */
+static int
+device_update(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = ss_exec(st, s, what);
+
+	if (rc == 0 && sqlite3_changes(st->db) == 0)
+		return IRO_ENOTFOUND;
+	return rc;
+}
+
+int
+store_device_revoke(struct store *st, const uint8_t id[LIMIT_ID_LEN])
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = ss_stmt(st, SS_DEVICE_REVOKE, &s)) != 0)
+		return rc;
+	sqlite3_bind_blob(s, 1, id, LIMIT_ID_LEN, SQLITE_STATIC);
+	return device_update(st, s, "revoke the device");
+}
+
+int
+store_device_synced(struct store *st, const uint8_t id[LIMIT_ID_LEN],
+    uint64_t now_ms)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = ss_stmt(st, SS_DEVICE_SYNCED, &s)) != 0)
+		return rc;
+	sqlite3_bind_blob(s, 1, id, LIMIT_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)now_ms);
+	return device_update(st, s, "record the sync");
+}
+
+/* ---- nonces ---- */
+
+int
+store_nonce_use(struct store *st, const uint8_t device[LIMIT_ID_LEN],
+    const uint8_t nonce[16], uint64_t now_ms, uint64_t ttl_ms)
+{
+	sqlite3_stmt *s;
+	bool own;
+	int rc, step;
+
+	if (now_ms > INT64_MAX - ttl_ms)
+		return IRO_EINVAL;
+	if ((rc = ss_tx_enter(st, &own)) != 0)
+		return rc;
+	if ((rc = ss_stmt(st, SS_NONCE_PRUNE, &s)) != 0)
+		goto out;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)now_ms);
+	if ((rc = ss_exec(st, s, "forget old nonces")) != 0)
+		goto out;
+	if ((rc = ss_stmt(st, SS_NONCE_ADD, &s)) != 0)
+		goto out;
+	sqlite3_bind_blob(s, 1, device, LIMIT_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 2, nonce, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)(now_ms + ttl_ms));
+	step = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (step == SQLITE_CONSTRAINT_PRIMARYKEY)
+		rc = IRO_EEXIST;
+	else if (step != SQLITE_DONE)
+		rc = ss_fail(st, "remember the nonce");
+out:
+	/* A replay changes nothing, but the pruning is worth keeping. */
+	if (rc == IRO_EEXIST)
+		return ss_tx_leave(st, own, 0) == 0 ? IRO_EEXIST :
+		    IRO_EIO;
+	return ss_tx_leave(st, own, rc);
+}
+
+/* ---- statistics ---- */
+
+int
+store_stats(struct store *st, struct store_stats *out)
+{
+	static const enum ss_stmt_id q[] = {
+		SS_COUNT_CHANGES, SS_COUNT_REFUSED, SS_COUNT_RECORDS,
+		SS_COUNT_CONFLICTS, SS_COUNT_USERS, SS_COUNT_DEVICES,
+		SS_LAST_POS
+	};
+	uint64_t v[sizeof(q) / sizeof(q[0])];
+	size_t i;
+	bool own;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	/* One transaction, so the numbers describe one moment. */
+	if ((rc = ss_tx_enter(st, &own)) != 0)
+		return rc;
+	for (i = 0; i < sizeof(q) / sizeof(q[0]) && rc == 0; i++)
+		rc = ss_count(st, q[i], &v[i]);
+	if ((rc = ss_tx_leave(st, own, rc)) != 0)
+		return rc;
+	out->changes = v[0];
+	out->refused = v[1];
+	out->records = v[2];
+	out->conflicts = v[3];
+	out->users = v[4];
+	out->devices = v[5];
+	out->last_pos = v[6];
+	return 0;
+}

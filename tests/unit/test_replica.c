@@ -1,0 +1,1048 @@
+/*
+ * test_replica.c - the encrypted local replica: lifecycle, passphrase,
+ * meta, the change store and its outbox states, transactions, tamper
+ * detection and the promise that no case content reaches the disk in
+ * plaintext (database, WAL and shared-memory files included).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+
+#include "change.h"
+#include "crypto.h"
+#include "iro_error.h"
+#include "replica.h"
+
+#define PASS "correct horse battery staple"
+#define MARKER "Zqx7Marker-Okonkwo"
+
+struct fx {
+	char top[64];        /* mkdtemp directory */
+	char home[96];       /* top/home: made by replica_create */
+	char db[128];        /* home/replica.db */
+	struct replica *r;
+};
+
+static const uint8_t dev_a[LIMIT_ID_LEN] = { 0xa0, 1 };
+static const uint8_t dev_b[LIMIT_ID_LEN] = { 0xb0, 2 };
+static const uint8_t rec_1[LIMIT_ID_LEN] = { 0x11, 0x11 };
+static const uint8_t rec_2[LIMIT_ID_LEN] = { 0x22, 0x22 };
+static const uint8_t rec_3[LIMIT_ID_LEN] = { 0x33, 0x33 };
+
+static int
+create(struct fx *f, struct replica **out)
+{
+	struct crypto_kdf_params kdf;
+	char err[256];
+
+	crypto_kdf_fast(&kdf);
+	return replica_create(f->home, PASS, strlen(PASS), &kdf, out, err,
+	    sizeof(err));
+}
+
+static int
+reopen(struct fx *f)
+{
+	char err[256];
+
+	replica_close(f->r);
+	f->r = NULL;
+	return replica_open(f->home, PASS, strlen(PASS), &f->r, err,
+	    sizeof(err));
+}
+
+static int
+setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	if (f == NULL || crypto_init() != 0)
+		return -1;
+	strcpy(f->top, "/tmp/iro-test-replica-XXXXXX");
+	if (mkdtemp(f->top) == NULL)
+		return -1;
+	snprintf(f->home, sizeof(f->home), "%s/home", f->top);
+	snprintf(f->db, sizeof(f->db), "%s/replica.db", f->home);
+	*state = f;
+	return 0;
+}
+
+/* Like setup, with an open replica. */
+static int
+setup_open(void **state)
+{
+	struct fx *f;
+
+	if (setup(state) != 0)
+		return -1;
+	f = *state;
+	return create(f, &f->r) == 0 ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+
+	replica_close(f->r);
+	replica_destroy(f->home);
+	rmdir(f->home);
+	rmdir(f->top);
+	free(f);
+	return 0;
+}
+
+/* A valid change; `text` (may be NULL) becomes a string value. */
+static void
+mkchange(struct change *c, const uint8_t dev[LIMIT_ID_LEN], uint64_t seq,
+    const uint8_t rec[LIMIT_ID_LEN], const char *type, const char *field,
+    const char *text)
+{
+	change_init(c);
+	c->seq = seq;
+	c->ts.wall_ms = 1700000000000ull + seq;
+	memcpy(c->ts.device, dev, LIMIT_ID_LEN);
+	snprintf(c->type, sizeof(c->type), "%s", type);
+	memcpy(c->record, rec, LIMIT_ID_LEN);
+	snprintf(c->field, sizeof(c->field), "%s", field);
+	snprintf(c->author, sizeof(c->author), "alice");
+	if (text != NULL)
+		assert_int_equal(value_set_str(&c->value, text, strlen(text)),
+		    0);
+}
+
+static void
+put(struct replica *r, const uint8_t dev[LIMIT_ID_LEN], uint64_t seq,
+    const uint8_t rec[LIMIT_ID_LEN], const char *type, const char *field,
+    const char *text, enum replica_state state)
+{
+	struct change c;
+	int ins = -1;
+
+	mkchange(&c, dev, seq, rec, type, field, text);
+	assert_int_equal(replica_put_change(r, &c, state, &ins), 0);
+	assert_int_equal(ins, 1);
+	change_clear(&c);
+}
+
+static uint64_t
+count(struct replica *r, enum replica_state s)
+{
+	uint64_t n = 99;
+
+	assert_int_equal(replica_count(r, s, &n), 0);
+	return n;
+}
+
+/* ---- lifecycle -------------------------------------------------------- */
+
+static void
+test_create_then_open(void **state)
+{
+	struct fx *f = *state;
+	struct stat st;
+	int exists = -1;
+
+	assert_int_equal(replica_exists(f->home, &exists), 0);
+	assert_int_equal(exists, 0);
+	assert_int_equal(create(f, &f->r), 0);
+	assert_int_equal(replica_exists(f->home, &exists), 0);
+	assert_int_equal(exists, 1);
+	assert_int_equal(stat(f->home, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	assert_int_equal(stat(f->db, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(reopen(f), 0);
+	assert_string_equal(replica_errmsg(f->r), "");
+}
+
+static void
+test_modes_ignore_umask(void **state)
+{
+	struct fx *f = *state;
+	char wal[160];
+	struct stat st;
+	mode_t old = umask(0);
+	int rc = create(f, &f->r);
+
+	umask(old);
+	assert_int_equal(rc, 0);
+	assert_int_equal(stat(f->home, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	assert_int_equal(stat(f->db, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	put(f->r, dev_a, 1, rec_1, "visit", "date", "2024-01-01",
+	    REPLICA_PENDING);
+	snprintf(wal, sizeof(wal), "%s-wal", f->db);
+	assert_int_equal(stat(wal, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+}
+
+static void
+test_wrong_passphrase(void **state)
+{
+	struct fx *f = *state;
+	struct replica *r = (struct replica *)1;
+	char err[256];
+
+	assert_int_equal(create(f, &f->r), 0);
+	replica_close(f->r);
+	f->r = NULL;
+	assert_int_equal(replica_open(f->home, "correct horse battery stapler",
+	    29, &r, err, sizeof(err)), IRO_EAUTH);
+	assert_null(r);
+	assert_string_equal(err, "wrong passphrase");
+	assert_int_equal(replica_open(f->home, "", 0, &r, err, sizeof(err)),
+	    IRO_EAUTH);
+	assert_int_equal(reopen(f), 0);
+}
+
+static void
+test_open_missing(void **state)
+{
+	struct fx *f = *state;
+	struct replica *r = (struct replica *)1;
+	char err[256];
+
+	/* Neither the home directory nor the file exists. */
+	assert_int_equal(replica_open(f->home, PASS, strlen(PASS), &r, err,
+	    sizeof(err)), IRO_ENOTENROLLED);
+	assert_null(r);
+	assert_non_null(strstr(err, "no replica in"));
+	assert_int_equal(mkdir(f->home, 0700), 0);
+	assert_int_equal(replica_open(f->home, PASS, strlen(PASS), &r, err,
+	    sizeof(err)), IRO_ENOTENROLLED);
+	/* Opening must not have created anything. */
+	assert_int_equal(access(f->db, F_OK), -1);
+}
+
+static void
+test_create_twice(void **state)
+{
+	struct fx *f = *state;
+	struct replica *r = (struct replica *)1;
+
+	assert_int_equal(create(f, &f->r), 0);
+	assert_int_equal(replica_meta_put(f->r, "user", "alice", 5), 0);
+	assert_int_equal(create(f, &r), IRO_EEXIST);
+	assert_null(r);
+	/* The first replica is untouched. */
+	assert_int_equal(reopen(f), 0);
+	assert_int_equal(replica_meta_put_u64(f->r, "n", 1), 0);
+	replica_close(f->r);
+	f->r = NULL;
+	assert_int_equal(create(f, &r), IRO_EEXIST);
+	assert_int_equal(reopen(f), 0);
+}
+
+/* Names in dir other than "." and "..". */
+static int
+dir_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void
+test_create_failure_leaves_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct crypto_kdf_params kdf;
+	struct replica *r = (struct replica *)1;
+	char err[256];
+
+	/* Fails after the file was made: the cost is checked when wrapping. */
+	crypto_kdf_fast(&kdf);
+	kdf.memlimit = UINT64_C(1) << 40;
+	assert_int_equal(replica_create(f->home, PASS, strlen(PASS), &kdf, &r,
+	    err, sizeof(err)), IRO_EINVAL);
+	assert_null(r);
+	assert_int_equal(access(f->home, F_OK), -1);   /* made, then removed */
+	assert_int_equal(mkdir(f->home, 0700), 0);
+	assert_int_equal(replica_create(f->home, PASS, strlen(PASS), &kdf, &r,
+	    err, sizeof(err)), IRO_EINVAL);
+	assert_int_equal(dir_entries(f->home), 0);     /* kept, but empty */
+}
+
+static void
+test_destroy(void **state)
+{
+	struct fx *f = *state;
+	int exists = -1;
+
+	assert_int_equal(create(f, &f->r), 0);
+	put(f->r, dev_a, 1, rec_1, "visit", "date", "2024-01-01",
+	    REPLICA_PENDING);
+	replica_close(f->r);
+	f->r = NULL;
+	assert_int_equal(replica_destroy(f->home), 0);
+	assert_int_equal(replica_exists(f->home, &exists), 0);
+	assert_int_equal(exists, 0);
+	assert_int_equal(dir_entries(f->home), 0);
+	assert_int_equal(replica_destroy(f->home), 0);
+}
+
+static void
+test_version_and_foreign_files(void **state)
+{
+	struct fx *f = *state;
+	struct replica *r = NULL;
+	sqlite3 *db = NULL;
+	char err[256];
+	FILE *fp;
+
+	assert_int_equal(create(f, &f->r), 0);
+	replica_close(f->r);
+	f->r = NULL;
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(replica_open(f->home, PASS, strlen(PASS), &r, err,
+	    sizeof(err)), IRO_EVERSION);
+	assert_int_equal(replica_destroy(f->home), 0);
+
+	/* Some other program's SQLite database is not ours to touch. */
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(replica_open(f->home, PASS, strlen(PASS), &r, err,
+	    sizeof(err)), IRO_EVERSION);
+	assert_int_equal(replica_destroy(f->home), 0);
+
+	/* Not a database at all. */
+	assert_non_null(fp = fopen(f->db, "w"));
+	for (int i = 0; i < 200; i++)
+		fputs("this is not an sqlite database\n", fp);
+	fclose(fp);
+	assert_int_equal(replica_open(f->home, PASS, strlen(PASS), &r, err,
+	    sizeof(err)), IRO_ECORRUPT);
+	assert_null(r);
+}
+
+static void
+test_busy(void **state)
+{
+	struct fx *f = *state;
+	sqlite3 *db = NULL;
+
+	assert_int_equal(create(f, &f->r), 0);
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+	    SQLITE_OK);
+	/* Waits for the busy timeout, then gives up. */
+	assert_int_equal(replica_begin(f->r), IRO_EBUSY);
+	assert_non_null(strstr(replica_errmsg(f->r), "locked"));
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db);
+	assert_int_equal(replica_meta_put(f->r, "k", "v", 1), 0);
+}
+
+/* ---- meta ------------------------------------------------------------- */
+
+static void
+test_meta_round_trip(void **state)
+{
+	struct fx *f = *state;
+	uint8_t *v = NULL;
+	size_t len = 0;
+	uint64_t n = 1;
+
+	assert_int_equal(replica_meta_put(f->r, "server", "http://127.0.0.1:1",
+	    18), 0);
+	assert_int_equal(replica_meta_put(f->r, "empty", NULL, 0), 0);
+	assert_int_equal(replica_meta_put_u64(f->r, "cursor",
+	    UINT64_C(0x0102030405060708)), 0);
+	assert_int_equal(reopen(f), 0);
+	assert_int_equal(replica_meta_get(f->r, "server", &v, &len), 0);
+	assert_int_equal(len, 18);
+	assert_string_equal((char *)v, "http://127.0.0.1:1");
+	free(v);
+	assert_int_equal(replica_meta_get(f->r, "empty", &v, &len), 0);
+	assert_int_equal(len, 0);
+	assert_int_equal(v[0], '\0');
+	free(v);
+	assert_int_equal(replica_meta_get_u64(f->r, "cursor", &n), 0);
+	assert_true(n == UINT64_C(0x0102030405060708));
+	/* Overwrite. */
+	assert_int_equal(replica_meta_put(f->r, "server", "x", 1), 0);
+	assert_int_equal(replica_meta_get(f->r, "server", &v, &len), 0);
+	assert_int_equal(len, 1);
+	free(v);
+}
+
+static void
+test_meta_unset_and_bad(void **state)
+{
+	struct fx *f = *state;
+	char big[REPLICA_META_MAX + 1];
+	uint8_t *v = (uint8_t *)1;
+	size_t len = 1;
+	uint64_t n = 5;
+
+	assert_int_equal(replica_meta_get(f->r, "nope", &v, &len),
+	    IRO_ENOTFOUND);
+	assert_null(v);
+	assert_int_equal(len, 0);
+	assert_int_equal(replica_meta_get_u64(f->r, "nope", &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(replica_meta_put(f->r, "", "x", 1), IRO_EINVAL);
+	assert_int_equal(replica_meta_put(f->r, "a key", "x", 1), IRO_EINVAL);
+	assert_int_equal(replica_meta_put(f->r, "k\n", "x", 1), IRO_EINVAL);
+	memset(big, 'k', sizeof(big));
+	big[129] = '\0';
+	assert_int_equal(replica_meta_put(f->r, big, "x", 1), IRO_EINVAL);
+	big[128] = '\0';
+	assert_int_equal(replica_meta_put(f->r, big, "x", 1), 0);
+	assert_int_equal(replica_meta_put(f->r, "big", big, sizeof(big)),
+	    IRO_ETOOBIG);
+	/* A string where a number is expected. */
+	assert_int_equal(replica_meta_put(f->r, "num", "abc", 3), 0);
+	assert_int_equal(replica_meta_get_u64(f->r, "num", &n), IRO_ECORRUPT);
+}
+
+/* ---- changes ---------------------------------------------------------- */
+
+static void
+test_put_and_read_changes(void **state)
+{
+	struct fx *f = *state;
+	struct change want[3], *got = NULL;
+	char type[LIMIT_NAME_MAX + 1];
+	uint8_t (*ids)[LIMIT_ID_LEN] = NULL;
+	size_t n = 0, i;
+	int ins = 0;
+
+	mkchange(&want[0], dev_a, 1, rec_1, "visit", "date", "2024-03-01");
+	mkchange(&want[1], dev_a, 2, rec_1, "visit", "seen_alone", NULL);
+	want[1].value.type = VALUE_BOOL;
+	want[1].value.b = true;
+	mkchange(&want[2], dev_b, 7, rec_1, "visit", "date", "2024-03-02");
+	want[2].has_base = true;
+	want[2].base = want[0].ts;
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(replica_put_change(f->r, &want[i],
+		    i == 2 ? REPLICA_REMOTE : REPLICA_PENDING, &ins), 0);
+		assert_int_equal(ins, 1);
+	}
+	put(f->r, dev_a, 3, rec_2, "note", "text", "hello", REPLICA_PENDING);
+	assert_int_equal(reopen(f), 0);
+
+	assert_int_equal(replica_record_changes(f->r, rec_1, &got, &n, type),
+	    0);
+	assert_string_equal(type, "visit");
+	assert_int_equal(n, 3);
+	/* Ordered by (device, seq): a1, a2, b7. */
+	for (i = 0; i < 3; i++)
+		assert_true(change_same_content(&got[i], &want[i]));
+	change_free_array(got, n);
+
+	assert_int_equal(replica_record_changes(f->r, rec_3, &got, &n, type),
+	    0);
+	assert_int_equal(n, 0);
+	assert_null(got);
+	assert_string_equal(type, "");
+
+	assert_int_equal(replica_records(f->r, NULL, &ids, &n), 0);
+	assert_int_equal(n, 2);
+	assert_memory_equal(ids[0], rec_1, LIMIT_ID_LEN);
+	assert_memory_equal(ids[1], rec_2, LIMIT_ID_LEN);
+	free(ids);
+	assert_int_equal(replica_records(f->r, "note", &ids, &n), 0);
+	assert_int_equal(n, 1);
+	assert_memory_equal(ids[0], rec_2, LIMIT_ID_LEN);
+	free(ids);
+	assert_int_equal(replica_records(f->r, "child", &ids, &n), 0);
+	assert_int_equal(n, 0);
+	free(ids);
+	for (i = 0; i < 3; i++)
+		change_clear(&want[i]);
+}
+
+static void
+test_duplicate_identical(void **state)
+{
+	struct fx *f = *state;
+	struct change c;
+	int ins = -1;
+
+	mkchange(&c, dev_b, 4, rec_1, "visit", "note", "kept once");
+	assert_int_equal(replica_put_change(f->r, &c, REPLICA_REMOTE, &ins), 0);
+	assert_int_equal(ins, 1);
+	/* A retry, even with another state, changes nothing. */
+	assert_int_equal(replica_put_change(f->r, &c, REPLICA_PENDING, &ins),
+	    0);
+	assert_int_equal(ins, 0);
+	assert_int_equal(count(f->r, REPLICA_REMOTE), 1);
+	assert_int_equal(count(f->r, REPLICA_PENDING), 0);
+	change_clear(&c);
+}
+
+static void
+test_conflicting_content(void **state)
+{
+	struct fx *f = *state;
+	struct change c, *got = NULL;
+	size_t n = 0;
+	int ins = -1;
+
+	put(f->r, dev_b, 4, rec_1, "visit", "note", "first", REPLICA_REMOTE);
+	mkchange(&c, dev_b, 4, rec_1, "visit", "note", "second");
+	assert_int_equal(replica_put_change(f->r, &c, REPLICA_REMOTE, &ins),
+	    IRO_ECONFLICT);
+	assert_int_equal(ins, 0);
+	change_clear(&c);
+	/* Same id on another record is a reused id too. */
+	mkchange(&c, dev_b, 4, rec_2, "visit", "note", "first");
+	assert_int_equal(replica_put_change(f->r, &c, REPLICA_REMOTE, &ins),
+	    IRO_ECONFLICT);
+	change_clear(&c);
+	assert_int_equal(replica_record_changes(f->r, rec_1, &got, &n, NULL),
+	    0);
+	assert_int_equal(n, 1);
+	assert_string_equal(got[0].value.s, "first");
+	change_free_array(got, n);
+	/* The refused put left no trace of rec_2. */
+	assert_int_equal(replica_record_changes(f->r, rec_2, &got, &n, NULL),
+	    0);
+	assert_int_equal(n, 0);
+}
+
+static void
+test_record_keeps_its_type(void **state)
+{
+	struct fx *f = *state;
+	struct change c;
+	int ins = -1;
+
+	put(f->r, dev_a, 1, rec_1, "visit", "date", "2024-01-01",
+	    REPLICA_PENDING);
+	mkchange(&c, dev_a, 2, rec_1, "note", "text", "x");
+	assert_int_equal(replica_put_change(f->r, &c, REPLICA_PENDING, &ins),
+	    IRO_ECONFLICT);
+	change_clear(&c);
+	assert_int_equal(count(f->r, REPLICA_PENDING), 1);
+}
+
+static void
+test_put_rejects_invalid(void **state)
+{
+	struct fx *f = *state;
+	struct change c;
+	int ins = -1;
+
+	mkchange(&c, dev_a, 0, rec_1, "visit", "date", "x");
+	assert_int_equal(replica_put_change(f->r, &c, REPLICA_PENDING, &ins),
+	    IRO_EINVAL);
+	c.seq = (uint64_t)INT64_MAX + 1;
+	assert_int_equal(replica_put_change(f->r, &c, REPLICA_PENDING, &ins),
+	    IRO_EINVAL);
+	c.seq = 1;
+	c.author[0] = '\0';
+	assert_int_equal(replica_put_change(f->r, &c, REPLICA_PENDING, &ins),
+	    IRO_EINVAL);
+	strcpy(c.author, "alice");
+	assert_int_equal(replica_put_change(f->r, &c, (enum replica_state)9,
+	    &ins), IRO_EINVAL);
+	change_clear(&c);
+	assert_int_equal(count(f->r, REPLICA_PENDING), 0);
+}
+
+static void
+test_pending_in_seq_order(void **state)
+{
+	struct fx *f = *state;
+	struct change *got = NULL;
+	size_t n = 0;
+
+	put(f->r, dev_a, 3, rec_1, "visit", "note", "three", REPLICA_PENDING);
+	put(f->r, dev_a, 1, rec_1, "visit", "date", "2024-01-01",
+	    REPLICA_PENDING);
+	put(f->r, dev_b, 2, rec_1, "visit", "note", "remote", REPLICA_REMOTE);
+	put(f->r, dev_a, 2, rec_2, "note", "text", "two", REPLICA_PENDING);
+	assert_int_equal(replica_pending(f->r, 10, &got, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(got[0].seq, 1);
+	assert_int_equal(got[1].seq, 2);
+	assert_string_equal(got[1].value.s, "two");
+	assert_int_equal(got[2].seq, 3);
+	change_free_array(got, n);
+	assert_int_equal(replica_pending(f->r, 2, &got, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(got[1].seq, 2);
+	change_free_array(got, n);
+	assert_int_equal(replica_pending(f->r, 0, &got, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(count(f->r, REPLICA_PENDING), 3);
+	assert_int_equal(count(f->r, REPLICA_REMOTE), 1);
+}
+
+static void
+test_set_state_and_refusal(void **state)
+{
+	struct fx *f = *state;
+	struct change *got = NULL;
+	char *reason = (char *)1;
+	size_t n = 0;
+
+	put(f->r, dev_a, 1, rec_1, "visit", "date", "2024-01-01",
+	    REPLICA_PENDING);
+	put(f->r, dev_a, 2, rec_1, "visit", "note", "x", REPLICA_PENDING);
+	put(f->r, dev_a, 3, rec_1, "visit", "seen_alone", NULL,
+	    REPLICA_PENDING);
+	assert_int_equal(replica_set_state(f->r, dev_a, 2, REPLICA_ACKED,
+	    NULL), 0);
+	assert_int_equal(replica_set_state(f->r, dev_a, 3, REPLICA_REFUSED,
+	    "forbidden: not your child"), 0);
+	assert_int_equal(replica_set_state(f->r, dev_a, 1, REPLICA_REFUSED,
+	    NULL), 0);
+	assert_int_equal(replica_pending(f->r, 10, &got, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(count(f->r, REPLICA_ACKED), 1);
+	assert_int_equal(count(f->r, REPLICA_REFUSED), 2);
+	assert_int_equal(reopen(f), 0);
+	assert_int_equal(replica_refusal(f->r, dev_a, 3, &reason), 0);
+	assert_string_equal(reason, "forbidden: not your child");
+	free(reason);
+	assert_int_equal(replica_refusal(f->r, dev_a, 1, &reason), 0);
+	assert_string_equal(reason, "");
+	free(reason);
+	assert_int_equal(replica_refusal(f->r, dev_a, 2, &reason),
+	    IRO_ENOTFOUND);
+	assert_null(reason);
+	assert_int_equal(replica_refusal(f->r, dev_a, 9, &reason),
+	    IRO_ENOTFOUND);
+	assert_int_equal(replica_set_state(f->r, dev_a, 9, REPLICA_ACKED,
+	    NULL), IRO_ENOTFOUND);
+	assert_int_equal(replica_set_state(f->r, dev_b, 1, REPLICA_ACKED,
+	    NULL), IRO_ENOTFOUND);
+	/* Leaving REFUSED drops the reason. */
+	assert_int_equal(replica_set_state(f->r, dev_a, 3, REPLICA_PENDING,
+	    "ignored"), 0);
+	assert_int_equal(replica_refusal(f->r, dev_a, 3, &reason),
+	    IRO_ENOTFOUND);
+	assert_int_equal(count(f->r, REPLICA_PENDING), 1);
+}
+
+static void
+test_replace_pending(void **state)
+{
+	struct fx *f = *state;
+	struct change c, *got = NULL;
+	size_t n = 0;
+
+	put(f->r, dev_a, 1, rec_1, "visit", "note", "draft", REPLICA_PENDING);
+	put(f->r, dev_a, 2, rec_1, "visit", "date", "2024-01-01",
+	    REPLICA_ACKED);
+	mkchange(&c, dev_a, 1, rec_1, "visit", "note", "draft");
+	c.ts.wall_ms = 1600000000000ull;
+	c.ts.counter = 4;
+	assert_int_equal(replica_replace_pending(f->r, &c), 0);
+	assert_int_equal(replica_pending(f->r, 10, &got, &n), 0);
+	assert_int_equal(n, 1);
+	assert_true(change_same_content(&got[0], &c));
+	change_free_array(got, n);
+	change_clear(&c);
+	/* Only a pending change, of the same record and field. */
+	mkchange(&c, dev_a, 2, rec_1, "visit", "date", "2024-01-01");
+	assert_int_equal(replica_replace_pending(f->r, &c), IRO_ENOTFOUND);
+	change_clear(&c);
+	mkchange(&c, dev_a, 1, rec_1, "visit", "date", "x");
+	assert_int_equal(replica_replace_pending(f->r, &c), IRO_ENOTFOUND);
+	change_clear(&c);
+	mkchange(&c, dev_a, 5, rec_1, "visit", "note", "x");
+	assert_int_equal(replica_replace_pending(f->r, &c), IRO_ENOTFOUND);
+	change_clear(&c);
+	mkchange(&c, dev_a, 1, rec_1, "note", "note", "x");
+	assert_int_equal(replica_replace_pending(f->r, &c), IRO_ENOTFOUND);
+	change_clear(&c);
+	/* None of the refused replacements reached the store. */
+	assert_int_equal(replica_pending(f->r, 10, &got, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(got[0].ts.counter, 4);
+	change_free_array(got, n);
+}
+
+static void
+test_flags_and_counts(void **state)
+{
+	struct fx *f = *state;
+	uint8_t (*ids)[LIMIT_ID_LEN] = NULL;
+	uint64_t k = 9;
+	size_t n = 0;
+
+	put(f->r, dev_a, 1, rec_1, "visit", "date", "2024-01-01",
+	    REPLICA_PENDING);
+	put(f->r, dev_a, 2, rec_2, "note", "text", "x", REPLICA_PENDING);
+	put(f->r, dev_a, 3, rec_3, "note", "text", "y", REPLICA_PENDING);
+	assert_int_equal(replica_count_flagged(f->r, REPLICA_FLAG_CONFLICT, &k),
+	    0);
+	assert_int_equal(k, 0);
+	assert_int_equal(replica_set_flags(f->r, rec_1,
+	    REPLICA_FLAG_CONFLICT), 0);
+	assert_int_equal(replica_set_flags(f->r, rec_3,
+	    REPLICA_FLAG_CONFLICT | REPLICA_FLAG_DELETED), 0);
+	assert_int_equal(replica_set_flags(f->r, (uint8_t[LIMIT_ID_LEN]){ 9 },
+	    REPLICA_FLAG_DELETED), IRO_ENOTFOUND);
+	assert_int_equal(replica_count_flagged(f->r, REPLICA_FLAG_CONFLICT, &k),
+	    0);
+	assert_int_equal(k, 2);
+	assert_int_equal(replica_count_flagged(f->r, REPLICA_FLAG_DELETED, &k),
+	    0);
+	assert_int_equal(k, 1);
+	assert_int_equal(replica_flagged(f->r, REPLICA_FLAG_CONFLICT, &ids, &n),
+	    0);
+	assert_int_equal(n, 2);
+	assert_memory_equal(ids[0], rec_1, LIMIT_ID_LEN);
+	assert_memory_equal(ids[1], rec_3, LIMIT_ID_LEN);
+	free(ids);
+	/* Clearing a flag. */
+	assert_int_equal(replica_set_flags(f->r, rec_1, 0), 0);
+	assert_int_equal(replica_flagged(f->r, REPLICA_FLAG_CONFLICT, &ids, &n),
+	    0);
+	assert_int_equal(n, 1);
+	assert_memory_equal(ids[0], rec_3, LIMIT_ID_LEN);
+	free(ids);
+	/* A new change to a flagged record keeps its flags. */
+	put(f->r, dev_a, 4, rec_3, "note", "text", "z", REPLICA_PENDING);
+	assert_int_equal(replica_count_flagged(f->r, REPLICA_FLAG_DELETED, &k),
+	    0);
+	assert_int_equal(k, 1);
+}
+
+static void
+test_transaction_rollback(void **state)
+{
+	struct fx *f = *state;
+	uint8_t (*ids)[LIMIT_ID_LEN] = NULL;
+	uint8_t *v = NULL;
+	size_t n = 0, len = 0;
+
+	assert_int_equal(replica_begin(f->r), 0);
+	assert_int_equal(replica_begin(f->r), IRO_EINVAL);
+	put(f->r, dev_a, 1, rec_1, "visit", "date", "2024-01-01",
+	    REPLICA_PENDING);
+	assert_int_equal(replica_meta_put_u64(f->r, "seq", 1), 0);
+	assert_int_equal(count(f->r, REPLICA_PENDING), 1);
+	replica_rollback(f->r);
+	replica_rollback(f->r);   /* no transaction: harmless */
+	assert_int_equal(count(f->r, REPLICA_PENDING), 0);
+	assert_int_equal(replica_meta_get(f->r, "seq", &v, &len),
+	    IRO_ENOTFOUND);
+	assert_int_equal(replica_records(f->r, NULL, &ids, &n), 0);
+	assert_int_equal(n, 0);
+	free(ids);
+	/* And a commit survives a reopen. */
+	assert_int_equal(replica_begin(f->r), 0);
+	put(f->r, dev_a, 1, rec_1, "visit", "date", "2024-01-01",
+	    REPLICA_PENDING);
+	assert_int_equal(replica_meta_put_u64(f->r, "seq", 1), 0);
+	assert_int_equal(replica_commit(f->r), 0);
+	assert_int_equal(reopen(f), 0);
+	assert_int_equal(count(f->r, REPLICA_PENDING), 1);
+}
+
+static void
+test_close_discards_open_transaction(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(replica_begin(f->r), 0);
+	put(f->r, dev_a, 1, rec_1, "visit", "date", "2024-01-01",
+	    REPLICA_PENDING);
+	assert_int_equal(reopen(f), 0);
+	assert_int_equal(count(f->r, REPLICA_PENDING), 0);
+}
+
+/* ---- tampering -------------------------------------------------------- */
+
+static void
+raw_exec(struct fx *f, const char *sql)
+{
+	sqlite3 *db = NULL;
+	char *err = NULL;
+
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("%s: %s", sql, err);
+	assert_int_equal(sqlite3_changes(db), 1);
+	sqlite3_close(db);
+}
+
+static void
+test_moved_blob_detected(void **state)
+{
+	struct fx *f = *state;
+	struct change *got = NULL;
+	size_t n = 0;
+
+	put(f->r, dev_a, 1, rec_1, "visit", "note", "for record one",
+	    REPLICA_PENDING);
+	put(f->r, dev_a, 2, rec_2, "visit", "note", "for record two",
+	    REPLICA_PENDING);
+	replica_close(f->r);
+	f->r = NULL;
+	/* The ciphertext of change 1 pasted over change 2. */
+	raw_exec(f, "UPDATE changes SET blob = (SELECT blob FROM changes"
+	    " WHERE seq = 1) WHERE seq = 2");
+	assert_int_equal(reopen(f), 0);
+	assert_int_equal(replica_record_changes(f->r, rec_2, &got, &n, NULL),
+	    IRO_ECORRUPT);
+	assert_null(got);
+	assert_non_null(strstr(replica_errmsg(f->r), "tampered"));
+	assert_int_equal(replica_pending(f->r, 10, &got, &n), IRO_ECORRUPT);
+	assert_int_equal(replica_record_changes(f->r, rec_1, &got, &n, NULL),
+	    0);
+	assert_int_equal(n, 1);
+	change_free_array(got, n);
+}
+
+static void
+test_retargeted_row_detected(void **state)
+{
+	struct fx *f = *state;
+	struct change *got = NULL;
+	size_t n = 0;
+
+	put(f->r, dev_a, 1, rec_1, "visit", "note", "a", REPLICA_PENDING);
+	put(f->r, dev_a, 2, rec_1, "visit", "date", "2024-01-01",
+	    REPLICA_PENDING);
+	replica_close(f->r);
+	f->r = NULL;
+	/* The row says another field: the associated data no longer fits. */
+	raw_exec(f, "UPDATE changes SET field = 'date' WHERE seq = 1");
+	assert_int_equal(reopen(f), 0);
+	assert_int_equal(replica_record_changes(f->r, rec_1, &got, &n, NULL),
+	    IRO_ECORRUPT);
+	replica_close(f->r);
+	f->r = NULL;
+	raw_exec(f, "UPDATE changes SET field = 'note', seq = 7 WHERE seq = 1");
+	assert_int_equal(reopen(f), 0);
+	assert_int_equal(replica_record_changes(f->r, rec_1, &got, &n, NULL),
+	    IRO_ECORRUPT);
+}
+
+static void
+test_moved_meta_detected(void **state)
+{
+	struct fx *f = *state;
+	uint8_t *v = NULL;
+	size_t len = 0;
+
+	assert_int_equal(replica_meta_put(f->r, "user", "alice", 5), 0);
+	assert_int_equal(replica_meta_put(f->r, "role", "iro", 3), 0);
+	replica_close(f->r);
+	f->r = NULL;
+	raw_exec(f, "UPDATE meta SET val = (SELECT val FROM meta"
+	    " WHERE key = 'user') WHERE key = 'role'");
+	assert_int_equal(reopen(f), 0);
+	assert_int_equal(replica_meta_get(f->r, "role", &v, &len),
+	    IRO_ECORRUPT);
+	assert_null(v);
+	assert_int_equal(replica_meta_get(f->r, "user", &v, &len), 0);
+	free(v);
+}
+
+static void
+test_damaged_keyring(void **state)
+{
+	struct fx *f = *state;
+	struct replica *r = NULL;
+	char err[256];
+
+	replica_close(f->r);
+	f->r = NULL;
+	raw_exec(f, "UPDATE keyring SET salt = x'00'");
+	assert_int_equal(replica_open(f->home, PASS, strlen(PASS), &r, err,
+	    sizeof(err)), IRO_ECORRUPT);
+	raw_exec(f, "UPDATE keyring SET salt = zeroblob(16),"
+	    " mem = 1099511627776");
+	assert_int_equal(replica_open(f->home, PASS, strlen(PASS), &r, err,
+	    sizeof(err)), IRO_ECORRUPT);
+	assert_null(r);
+}
+
+/* ---- nothing in plaintext --------------------------------------------- */
+
+/* Count the files in dir whose bytes contain `needle`. */
+static int
+files_containing(const char *dir, const char *needle, const char *suffix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t k = strlen(needle);
+	int hits = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL) {
+		char path[512], *buf;
+		size_t len, i;
+		long sz;
+		FILE *fp;
+
+		if (e->d_name[0] == '.')
+			continue;
+		if (suffix != NULL && (strlen(e->d_name) < strlen(suffix) ||
+		    strcmp(e->d_name + strlen(e->d_name) - strlen(suffix),
+		    suffix) != 0))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		assert_non_null(fp = fopen(path, "rb"));
+		assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+		assert_true((sz = ftell(fp)) >= 0);
+		rewind(fp);
+		assert_non_null(buf = malloc((size_t)sz + 1));
+		len = fread(buf, 1, (size_t)sz, fp);
+		assert_int_equal(len, (size_t)sz);
+		fclose(fp);
+		for (i = 0; i + k <= len; i++)
+			if (memcmp(buf + i, needle, k) == 0) {
+				hits++;
+				break;
+			}
+		free(buf);
+	}
+	closedir(d);
+	return hits;
+}
+
+/* Case content everywhere it can go: values, meta, refusal reasons. */
+static void
+write_marked(struct replica *r)
+{
+	int i;
+
+	assert_int_equal(replica_begin(r), 0);
+	for (i = 1; i <= 40; i++) {
+		char text[128];
+
+		snprintf(text, sizeof(text), "visit note %d: " MARKER
+		    " said school is going well", i);
+		put(r, dev_a, (uint64_t)i, i % 2 ? rec_1 : rec_2, "visit",
+		    "note", text, REPLICA_PENDING);
+	}
+	put(r, dev_b, 1, rec_3, "child", "given_name", MARKER,
+	    REPLICA_REMOTE);
+	assert_int_equal(replica_meta_put(r, "user", MARKER, strlen(MARKER)),
+	    0);
+	assert_int_equal(replica_meta_put(r, "name", MARKER, strlen(MARKER)),
+	    0);
+	assert_int_equal(replica_set_state(r, dev_a, 3, REPLICA_REFUSED,
+	    "value '" MARKER "' refused"), 0);
+	assert_int_equal(replica_commit(r), 0);
+	/* Rewrites leave old page images behind in the WAL: those too. */
+	assert_int_equal(replica_set_state(r, dev_a, 3, REPLICA_PENDING, NULL),
+	    0);
+	assert_int_equal(replica_meta_put(r, "user", "x", 1), 0);
+}
+
+static void
+test_no_plaintext_after_close(void **state)
+{
+	struct fx *f = *state;
+
+	write_marked(f->r);
+	replica_close(f->r);
+	f->r = NULL;
+	assert_int_equal(files_containing(f->home, MARKER, NULL), 0);
+	/* The scan does see what is meant to be plaintext: type names. */
+	assert_int_equal(files_containing(f->home, "given_name", NULL), 1);
+}
+
+static void
+test_no_plaintext_in_open_wal(void **state)
+{
+	struct fx *f = *state;
+	char wal[160];
+	struct stat st;
+
+	write_marked(f->r);
+	/* Still open: the changes sit in the WAL, not yet checkpointed. */
+	snprintf(wal, sizeof(wal), "%s-wal", f->db);
+	assert_int_equal(stat(wal, &st), 0);
+	assert_true(st.st_size > 0);
+	assert_int_equal(files_containing(f->home, "given_name", "-wal"), 1);
+	assert_int_equal(files_containing(f->home, MARKER, NULL), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_create_then_open, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_modes_ignore_umask, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_passphrase, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_open_missing, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_create_twice, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_create_failure_leaves_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_destroy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_version_and_foreign_files,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_meta_round_trip,
+		    setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_meta_unset_and_bad,
+		    setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_put_and_read_changes,
+		    setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate_identical,
+		    setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_conflicting_content,
+		    setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_record_keeps_its_type,
+		    setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_put_rejects_invalid,
+		    setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_pending_in_seq_order,
+		    setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_set_state_and_refusal,
+		    setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_replace_pending,
+		    setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_flags_and_counts,
+		    setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_transaction_rollback,
+		    setup_open, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_close_discards_open_transaction, setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_moved_blob_detected,
+		    setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_retargeted_row_detected,
+		    setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_moved_meta_detected,
+		    setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_damaged_keyring,
+		    setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_no_plaintext_after_close,
+		    setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_no_plaintext_in_open_wal,
+		    setup_open, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
