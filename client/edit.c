@@ -343,6 +343,43 @@ op_for(const struct handle_rec *rec, const char *field,
 	}
 }
 
+/*
+ * Freeze rec (finalise a note): in one transaction, re-assert the current
+ * value of every frozen field, then set the freeze field.  Without the
+ * re-assertion an edit made elsewhere before the freeze, but synced after
+ * it, would descend from the same base and silently become the frozen
+ * text; with it, such an edit competes with the re-asserted value (which
+ * is stamped later, so stays current) and is surfaced as a conflict.  The
+ * re-assertion comes first so that it is part of the value as of the
+ * freeze rather than an edit after it.
+ */
+static int
+freeze(struct iro *h, const struct schema_type *t,
+    const uint8_t rid[LIMIT_ID_LEN], const struct handle_rec *rec,
+    const struct value *v)
+{
+	struct edit_op *ops;
+	size_t i, n = 0;
+	int rc;
+
+	if ((ops = calloc(t->nfields + 1, sizeof(*ops))) == NULL)
+		return handle_fail(h, IRO_ENOMEM, "out of memory");
+	for (i = 0; i < t->nfields; i++) {
+		const struct schema_field *f = &t->fields[i];
+		const struct merge_field *mf = merge_field_find(&rec->m,
+		    f->name);
+
+		if (!f->frozen || strcmp(f->name, t->freeze_field) == 0 ||
+		    mf == NULL || mf->current == NULL)
+			continue;
+		op_for(rec, f->name, &mf->current->value, &ops[n++]);
+	}
+	op_for(rec, t->freeze_field, v, &ops[n++]);
+	rc = edit_apply(h, t->name, rid, ops, n);
+	free(ops);
+	return rc;
+}
+
 int
 iro_set(struct iro *h, const char *id, const char *field, const char *text)
 {
@@ -377,6 +414,12 @@ iro_set(struct iro *h, const char *id, const char *field, const char *text)
 		rc = handle_fail(h, IRO_ESTATE,
 		    "%s is %s: its %s can no longer change", t->name,
 		    t->freeze_value, f->name);
+		goto out;
+	}
+	if (t->freeze_field != NULL && strcmp(f->name, t->freeze_field) == 0 &&
+	    !merge_frozen(&rec.m) && v.type == VALUE_STR &&
+	    strcmp(v.s, t->freeze_value) == 0) {
+		rc = freeze(h, t, rid, &rec, &v);
 		goto out;
 	}
 	op_for(&rec, f->name, &v, &op);

@@ -541,6 +541,47 @@ test_edit_to_final_note_is_blocked(void **state)
 	iro_record_free(r);
 }
 
+/*
+ * An edit made elsewhere before a note was finalised, but synced after,
+ * must not silently become the final text: finalising re-asserts the
+ * text, so the late edit competes with it and is surfaced.
+ */
+static void
+test_edit_before_final_synced_after_is_surfaced(void **state)
+{
+	struct fx *f = *state;
+	struct iro_conflicts *cs = NULL;
+	struct iro_conflict_info ci;
+	struct iro_conflict_value cv;
+	struct iro_record *r = NULL;
+	struct stamp base;
+	int64_t before, after;
+	char id[IRO_ID_HEX + 1];
+
+	make_note(f, "as written", id);
+	base = current_stamp(f, id, "text");
+	before = f->now;
+	assert_int_equal(iro_set(f->h, id, "status", "final"), 0);
+	after = f->now;
+	f->now = before - 5;        /* the other device's edit came first */
+	inject(f, other_dev, "bob", "note", id, "text", "late edit", &base,
+	    NULL);
+	f->now = after;
+	assert_int_equal(iro_get(f->h, id, &r), 0);
+	expect_str(r, "text", "as written");
+	expect_str(r, "status", "final");
+	iro_record_free(r);
+	assert_int_equal(iro_conflicts_get(f->h, &cs), 0);
+	assert_int_equal(iro_conflicts_count(cs), 1);
+	assert_int_equal(iro_conflicts_at(cs, 0, &ci), 0);
+	assert_string_equal(ci.field, "text");
+	assert_string_equal(ci.current.s, "as written");
+	assert_int_equal(ci.nvalues, 2);
+	assert_int_equal(iro_conflicts_value(cs, 0, 1, &cv), 0);
+	assert_string_equal(cv.value.s, "late edit");
+	iro_conflicts_free(cs);
+}
+
 static void
 test_delete_hides_from_list(void **state)
 {
@@ -680,7 +721,8 @@ main(void)
 		T(test_final_note_text_cannot_change),
 		T(test_conflict_and_resolve),
 		T(test_edit_to_final_note_is_blocked),
-		T(test_delete_hides_from_list),
+		T(test_edit_before_final_synced_after_is_surfaced),
+	T(test_delete_hides_from_list),
 		T(test_status_counts),
 		T(test_reopen_keeps_records),
 		T(test_sync_needs_enrolment),
