@@ -29,13 +29,13 @@ account_check_username(const char *name, char *why, size_t whylen)
 		return why_set(why, whylen, IRO_EINVAL,
 		    "username is longer than %d characters", LIMIT_USER_MAX);
 	if (!is_alnum(name[0]))
-		return why_set(why, whylen, IRO_EINVAL, "username '%s' must start "
-		    "with a letter or digit", name);
+		return why_set(why, whylen, IRO_EINVAL, "username '%s' must "
+		    "start with a letter or digit", name);
 	for (i = 0; i < n; i++)
 		if (!is_alnum(name[i]) && name[i] != '.' && name[i] != '_' &&
 		    name[i] != '-')
-			return why_set(why, whylen, IRO_EINVAL, "username '%s' may "
-			    "only hold letters, digits, '.', '_' and '-'",
+			return why_set(why, whylen, IRO_EINVAL, "username '%s' "
+			    "may only hold letters, digits, '.', '_' and '-'",
 			    name);
 	return 0;
 }
@@ -55,8 +55,8 @@ check_label(const char *what, const char *s, size_t max, char *why,
 		    "bytes", what, max);
 	for (i = 0; i < n; i++)
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return why_set(why, whylen, IRO_EINVAL, "%s holds a control "
-			    "character", what);
+			return why_set(why, whylen, IRO_EINVAL, "%s holds a "
+			    "control character", what);
 	if (!value_utf8_valid(s, n))
 		return why_set(why, whylen, IRO_EINVAL, "%s is not valid UTF-8",
 		    what);
@@ -79,13 +79,13 @@ account_add(struct store *st, const struct account_new *a, char *why,
 		return rc;
 	if (a->role != SCHEMA_ROLE_IRO && a->role != SCHEMA_ROLE_MANAGER &&
 	    a->role != SCHEMA_ROLE_ADMIN)
-		return why_set(why, whylen, IRO_EINVAL, "role must be iro, manager "
-		    "or admin");
+		return why_set(why, whylen, IRO_EINVAL, "role must be iro, "
+		    "manager or admin");
 	if (a->password == NULL || a->password_len == 0)
 		return why_set(why, whylen, IRO_EINVAL, "password is empty");
 	if (a->password_len > LIMIT_PASSWORD_MAX)
-		return why_set(why, whylen, IRO_EINVAL, "password is longer than "
-		    "%d bytes", LIMIT_PASSWORD_MAX);
+		return why_set(why, whylen, IRO_EINVAL, "password is longer "
+		    "than %d bytes", LIMIT_PASSWORD_MAX);
 	snprintf(u.username, sizeof(u.username), "%s", a->username);
 	snprintf(u.team, sizeof(u.team), "%s", a->team ? a->team : "");
 	snprintf(u.display_name, sizeof(u.display_name), "%s",

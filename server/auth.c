@@ -44,8 +44,8 @@ auth_check(struct store *st, const struct auth_request *r,
 	    r->len) != 0)
 		return why_set(why, whylen, IRO_EAUTH, "bad signature");
 	if ((t > now_ms ? t - now_ms : now_ms - t) > LIMIT_SKEW_MS)
-		return why_set(why, whylen, IRO_ESKEW, "request time %llu is more "
-		    "than %d ms from the server clock %llu",
+		return why_set(why, whylen, IRO_ESKEW, "request time %llu is "
+		    "more than %d ms from the server clock %llu",
 		    (unsigned long long)t, LIMIT_SKEW_MS,
 		    (unsigned long long)now_ms);
 	rc = store_nonce_use(st, id, nonce, now_ms, AUTH_NONCE_TTL_MS);
@@ -55,8 +55,8 @@ auth_check(struct store *st, const struct auth_request *r,
 		return store_failed(st, rc, why, whylen);
 	rc = store_user_get(st, dev->username, user);
 	if (rc == IRO_ENOTFOUND)
-		return why_set(why, whylen, IRO_EAUTH, "user '%s' of the device "
-		    "no longer exists", dev->username);
+		return why_set(why, whylen, IRO_EAUTH, "user '%s' of the "
+		    "device no longer exists", dev->username);
 	if (rc != 0)
 		return store_failed(st, rc, why, whylen);
 	return 0;

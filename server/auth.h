@@ -15,9 +15,10 @@
 
 #include "store.h"
 
-/* How long a nonce is remembered: twice the time window, so no request
- * can be replayed while its time is still acceptable. */
-#define AUTH_NONCE_TTL_MS (2 * LIMIT_SKEW_MS)
+/* How long a nonce is remembered: the whole width of the time window and
+ * a second more, so no request can be replayed while its time is still
+ * acceptable. */
+#define AUTH_NONCE_TTL_MS (2 * LIMIT_SKEW_MS + 1000)
 
 /* A request as received: header values are NULL when missing. */
 struct auth_request {

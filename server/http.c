@@ -9,7 +9,6 @@
  * is refused on the first call so it is never read.
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <netdb.h>
 #include <pthread.h>
@@ -27,6 +26,7 @@
 
 #include <microhttpd.h>
 
+#include "crypto.h"
 #include "http.h"
 #include "iro_error.h"
 
@@ -201,6 +201,17 @@ begin_request(struct http_server *s, struct MHD_Connection *conn,
 	return rs;
 }
 
+/* Free the body, wiped first: an enrolment's holds a password. */
+static void
+drop_body(struct req_state *rs)
+{
+	if (rs->body != NULL)
+		crypto_wipe(rs->body, rs->cap);
+	free(rs->body);
+	rs->body = NULL;
+	rs->cap = 0;
+}
+
 /* Keep a piece of body; past max_body, drop it all and remember why. */
 static int
 take_body(struct req_state *rs, const char *data, size_t len)
@@ -212,17 +223,20 @@ take_body(struct req_state *rs, const char *data, size_t len)
 		return 0;
 	if (len > max - rs->len) {
 		rs->too_large = true;
-		free(rs->body);
-		rs->body = NULL;
-		rs->len = rs->cap = 0;
+		drop_body(rs);
+		rs->len = 0;
 		return 0;
 	}
 	if (rs->len + len > rs->cap) {
 		ncap = rs->cap < 4096 ? 4096 : rs->cap;
 		while (ncap < rs->len + len)
 			ncap = ncap > max / 2 ? max : ncap * 2;
-		if ((p = realloc(rs->body, ncap)) == NULL)
+		/* Not realloc: the old block is wiped before it is let go. */
+		if ((p = malloc(ncap)) == NULL)
 			return IRO_ENOMEM;
+		if (rs->len > 0)
+			memcpy(p, rs->body, rs->len);
+		drop_body(rs);
 		rs->body = p;
 		rs->cap = ncap;
 	}
@@ -262,9 +276,7 @@ answer(struct MHD_Connection *conn, struct req_state *rs)
 	rs->status = resp.status;
 	rs->out_len = resp.body_len;
 	snprintf(rs->note, sizeof(rs->note), "%s", resp.note);
-	free(rs->body);
-	rs->body = NULL;
-	rs->cap = 0;
+	drop_body(rs);
 	return ret;
 }
 
@@ -319,7 +331,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	else
 		log_line(s, "%s %s %s aborted (code %d) in=%zu %lldms",
 		    rs->peer, rs->method, rs->path, (int)toe, rs->len, ms);
-	free(rs->body);
+	drop_body(rs);
 	free(rs);
 	*con_cls = NULL;
 	pthread_mutex_lock(&s->mu);
@@ -370,8 +382,8 @@ http_start(const struct http_opts *opts, struct http_server **out,
 	s->opts = *opts;
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->idle, NULL);
-	flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	flags = MHD_USE_THREAD_PER_CONNECTION |
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	s->daemon = MHD_start_daemon(flags, opts->port, NULL, NULL,

@@ -60,7 +60,7 @@ typedef void (*http_log_fn)(void *ctx, const char *line);
 struct http_opts {
 	const char *host;               /* address or name to bind */
 	uint16_t port;                  /* 0: any free port */
-	size_t max_body;                /* request bodies over this: too_large */
+	size_t max_body;                /* longer request bodies: too_large */
 	unsigned timeout_s;             /* idle connections close after this */
 	http_handler_fn handler;
 	void *handler_ctx;

@@ -35,7 +35,8 @@ first_pass(const struct ledger_sender *who, const struct change *c,
 
 	memset(v, 0, sizeof(*v));
 	if (change_check(c, msg, sizeof(msg)) != 0)
-		return why_set(why, whylen, IRO_EINVAL, "changes[%zu]: %s", i, msg);
+		return why_set(why, whylen, IRO_EINVAL, "changes[%zu]: %s", i,
+		    msg);
 	rc = schema_check_change(c, who->role, msg, sizeof(msg));
 	if (rc == IRO_EINVAL)
 		return why_set(why, whylen, rc, "changes[%zu]: %s", i, msg);
@@ -46,8 +47,9 @@ first_pass(const struct ledger_sender *who, const struct change *c,
 		return why_set(why, whylen, rc, "changes[%zu]: %s", i, msg);
 	}
 	if (c->ts.wall_ms > now_ms && c->ts.wall_ms - now_ms > LIMIT_SKEW_MS)
-		return why_set(why, whylen, IRO_ESKEW, "changes[%zu] is stamped "
-		    "%llu ms ahead of the server clock (at most %d allowed)",
+		return why_set(why, whylen, IRO_ESKEW, "changes[%zu] is "
+		    "stamped %llu ms ahead of the server clock (at most %d "
+		    "allowed)",
 		    i, (unsigned long long)(c->ts.wall_ms - now_ms),
 		    LIMIT_SKEW_MS);
 	if (memcmp(c->ts.device, who->device, LIMIT_ID_LEN) != 0) {
@@ -108,7 +110,7 @@ refuse(struct store *st, const struct ledger_sender *who,
 }
 
 /*
- * What the log already holds under c's id (c's device is the sender's):
+ * What the log already holds under c's id from c's device (the sender):
  * 1 if an identical accepted change (a duplicate) or an identical refused
  * one (listed in resp again), 0 if nothing, IRO_ECONFLICT if either holds
  * other content.
@@ -120,7 +122,11 @@ logged_before(struct store *st, const struct change *c,
 	static const enum store_status statuses[] = {
 		STORE_ACCEPTED, STORE_REFUSED
 	};
-	struct store_log_key key = { .device = c->ts.device, .seq = c->seq };
+	/* Only what this device itself sent counts: a forgery of its id
+	 * by another device was refused and must not block the real one. */
+	struct store_log_key key = {
+		.device = c->ts.device, .seq = c->seq, .origin = c->ts.device
+	};
 	char dev[2 * LIMIT_ID_LEN + 1];
 	struct store_entry e;
 	size_t i;
@@ -137,8 +143,8 @@ logged_before(struct store *st, const struct change *c,
 			break;
 		if (!change_same_content(&e.change, c)) {
 			hex_encode(c->ts.device, LIMIT_ID_LEN, dev);
-			rc = why_set(why, whylen, IRO_ECONFLICT, "change (%s, %llu) "
-			    "was logged before with other content", dev,
+			rc = why_set(why, whylen, IRO_ECONFLICT, "change (%s, "
+			    "%llu) was logged before with other content", dev,
 			    (unsigned long long)c->seq);
 		} else if (e.status == STORE_ACCEPTED) {
 			resp->duplicates++;
@@ -292,8 +298,8 @@ ledger_push(struct store *st, const struct ledger_sender *who,
 
 	memset(resp, 0, sizeof(*resp));
 	if (n > LIMIT_PUSH_CHANGES)
-		return why_set(why, whylen, IRO_ETOOBIG, "%zu changes in one push "
-		    "(at most %d)", n, LIMIT_PUSH_CHANGES);
+		return why_set(why, whylen, IRO_ETOOBIG, "%zu changes in one "
+		    "push (at most %d)", n, LIMIT_PUSH_CHANGES);
 	if (n == 0)
 		return 0;
 	if ((v = calloc(n, sizeof(*v))) == NULL ||

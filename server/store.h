@@ -284,6 +284,7 @@ struct store_stats {
 	uint64_t last_pos;      /* greatest log position, 0 if empty */
 };
 
+/* store_stats - the counts above, all read at one moment. */
 int store_stats(struct store *st, struct store_stats *out);
 
 #endif

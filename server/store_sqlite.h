@@ -1,6 +1,7 @@
 /*
- * store_sqlite.h - private to the SQLite store (store_sqlite.c and
- * store_sqlite_log.c): the handle, the statement cache and small helpers.
+ * store_sqlite.h - private to the SQLite store (store_sqlite.c,
+ * store_sqlite_acct.c and store_sqlite_log.c): the handle, the statement
+ * cache and small helpers.
  * Nothing else includes this file; callers use store.h.
  *
  * The ss_ prefix marks these internals of the store_sqlite module.
@@ -89,6 +90,11 @@ int ss_blob(sqlite3_stmt *s, int col, uint8_t *out, size_t len);
  * final code. */
 int ss_tx_enter(struct store *st, bool *own);
 int ss_tx_leave(struct store *st, bool own, int rc);
+
+/* ss_read_enter - like ss_tx_enter for reads that must see one moment:
+ * a deferred transaction, which in WAL mode blocks no writer.  Leave it
+ * with ss_tx_leave. */
+int ss_read_enter(struct store *st, bool *own);
 
 /* ss_grow - make room for element n of the array *a (capacity *cap,
  * elements of sz bytes, at most max elements), zeroing new slots.

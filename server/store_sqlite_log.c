@@ -548,7 +548,7 @@ store_pull(struct store *st, const struct store_pull_query *q,
 	    q->device == NULL)
 		return IRO_EINVAL;
 	/* One transaction: the page and the last position must agree. */
-	if ((rc = ss_tx_enter(st, &own)) != 0)
+	if ((rc = ss_read_enter(st, &own)) != 0)
 		return rc;
 	out->cursor = q->cursor;
 	rc = pull_rows(st, q, out);

@@ -65,7 +65,10 @@ cli_fail(const struct cli *c, int err, const char *what)
 int
 cli_out_error(const struct cli *c)
 {
-	cli_error(c, "cannot write output: %s", strerror(errno));
+	/* A reader that has seen enough (iro children | head) is no error
+	 * worth a message. */
+	if (errno != EPIPE)
+		cli_error(c, "cannot write output: %s", strerror(errno));
 	return CLI_EINTERNAL;
 }
 

@@ -85,7 +85,8 @@ void cli_error(const struct cli *c, const char *fmt, ...)
  */
 int cli_fail(const struct cli *c, int err, const char *what);
 
-/* cli_out_error - report a failed write to stdout; returns CLI_EINTERNAL. */
+/* cli_out_error - report a failed write to stdout (silently for a closed
+ * pipe); returns CLI_EINTERNAL. */
 int cli_out_error(const struct cli *c);
 
 #endif

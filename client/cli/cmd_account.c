@@ -160,8 +160,8 @@ enrol(struct cli *c, struct iro_enrol_opts *eo)
 	rc = iro_enrol(eo, &c->h);
 	if (rc != 0) {
 		c->h = NULL;
-		cli_error(c, "cannot enrol '%s' at '%s': %s", eo->username,
-		    eo->server_url, errbuf[0] ? errbuf : iro_strerror(rc));
+		cli_error(c, "cannot enrol '%s': %s", eo->username,
+		    errbuf[0] ? errbuf : iro_strerror(rc));
 		rc = cli_exit_code(rc);
 	}
 out:

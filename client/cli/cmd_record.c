@@ -14,7 +14,8 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Parse and stop early for --help or a usage error. */
+/* Parse the enclosing command's c, argc and argv; return from it early
+ * for --help (exit 0) or a usage error. */
 #define PARSE(cmd, opts, nopts, pos, minpos, maxpos, npos) do {          \
 	int rc_ = args_parse(c, cmd, argc, argv, opts, nopts, pos, minpos, \
 	    maxpos, npos);                                                 \

@@ -142,8 +142,7 @@ record(const struct iro_record *r, int *err)
 		set(fields, name, jvalue(&v), err);
 	}
 	set(o, "fields", fields, err);
-	if (iro_record_deleted(r))
-		set(o, "deleted", json_true(), err);
+	set(o, "deleted", json_boolean(iro_record_deleted(r)), err);
 	return o;
 }
 

@@ -22,7 +22,7 @@ int out_status(FILE *f, const struct iro_status *s);
  *  "bytes_sent","bytes_received","seconds"} */
 int out_sync(FILE *f, const struct iro_sync_result *r, double seconds);
 
-/* {"id","type","fields":{...}} (+ "deleted" when the record is) */
+/* {"id","type","fields":{...},"deleted":BOOL} */
 int out_record(FILE *f, const struct iro_record *r);
 
 /* An array of records, each as out_record() writes it. */

@@ -33,11 +33,13 @@ progress_update(void *ctx, enum iro_sync_phase phase, uint64_t done,
 
 	if (!p->tty)
 		return;
-	/* Small syncs finish before a bar could help; stay quiet. */
-	if ((total > 0 ? total : done) <= PROGRESS_THRESHOLD && !p->drawn)
-		return;
-	if (p->drawn && p->phase != phase)
+	if (p->drawn && p->phase != phase) {
 		fputc('\n', stderr);
+		p->drawn = 0;
+	}
+	/* Small syncs finish before a bar could help; stay quiet. */
+	if (!p->drawn && (total > 0 ? total : done) <= PROGRESS_THRESHOLD)
+		return;
 	p->phase = phase;
 	p->drawn = 1;
 	if (total == 0) {

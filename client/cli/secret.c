@@ -267,7 +267,7 @@ secret_password(const char *user, struct secret *out, char *why,
 		snprintf(why, whylen, "cannot read the password");
 		rc = IRO_EAUTH;
 	} else if (out->len == 0) {
-		snprintf(why, whylen, "no password given on stdin");
+		snprintf(why, whylen, "no password given");
 		rc = IRO_EAUTH;
 	}
 	if (rc != 0)

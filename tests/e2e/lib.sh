@@ -145,6 +145,10 @@ start_server() {
 	return 0
 }
 
+# track PID: kill PID at exit if it is still running (for background
+# processes other than the server).
+track() { _servers="$_servers $1"; }
+
 _forget_server() {
 	_left=""
 	for _p in $_servers; do

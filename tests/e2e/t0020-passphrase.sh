@@ -4,7 +4,7 @@
 # named by IRO_PASSPHRASE_FILE is read (first line only).
 . tests/e2e/lib.sh
 
-plan 11
+plan 13
 
 A="$TMP/a"
 caseload "$TMP/kids.csv" 3 asha.patel
@@ -47,5 +47,17 @@ is "$RC" 0 "IRO_PASSPHRASE wins over IRO_PASSPHRASE_FILE"
 run sh -c "printf 'status\nchildren\n' | IRO_PASSPHRASE=nope \
 	'$IRO_BIN_DIR/iro' --home '$A' batch"
 is "$RC" 3 "batch with a wrong passphrase exits 3"
+
+# A device the server has revoked is refused: exit 3, changes kept.
+start_server "$TMP/srv" "$SERVER_PORT" || bail "cannot restart the server"
+export IRO_PASSPHRASE="the right one"
+dev=$(iro --home "$A" status --json | jq -r .device)
+srv device revoke --data "$TMP/srv" "$dev" >/dev/null
+iro --home "$A" note add "$(sed -n 2p "$TMP/kids.csv" | cut -d, -f1)" \
+	--text "written after revocation" >/dev/null
+run iro --home "$A" sync
+is "$RC" 3 "a revoked device's sync exits 3"
+like "$ERR" "[1-9][0-9]* changes stay pending" \
+	"and its changes stay pending"
 
 finish

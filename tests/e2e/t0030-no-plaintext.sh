@@ -42,6 +42,7 @@ mkfifo "$TMP/cmds"
 "$IRO_BIN_DIR/iro" --home "$A" batch <"$TMP/cmds" >"$TMP/batch.out" \
 	2>"$TMP/batch.err" &
 bpid=$!
+track "$bpid"
 exec 3>"$TMP/cmds"
 printf 'note add C990001 --text "%s said: %s %s wants to stay"\n' \
 	"$marker" "$given" "$family" >&3

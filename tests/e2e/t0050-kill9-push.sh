@@ -36,6 +36,7 @@ diag "pending changes: $pending; server log before: $base"
 # Push in the background; kill -9 the server once part of it is committed.
 "$IRO_BIN_DIR/iro" --home "$A" sync >"$TMP/sync1.out" 2>"$TMP/sync1.err" &
 spid=$!
+track "$spid"
 i=0
 while [ $i -lt 600 ]; do
 	now=$(srv stats --data "$TMP/srv" --json 2>/dev/null | jq -r .changes)

@@ -154,7 +154,7 @@ test_empty_input(void **state)
 }
 
 static void
-test_errors_name_their_line_and_reading_resumes(void **state)
+test_errors_name_their_line_then_resume(void **state)
 {
 	struct rd d;
 
@@ -244,7 +244,7 @@ main(void)
 		cmocka_unit_test(test_newline_inside_quotes_counts_lines),
 		cmocka_unit_test(test_empty_fields_and_blank_lines),
 		cmocka_unit_test(test_empty_input),
-		cmocka_unit_test(test_errors_name_their_line_and_reading_resumes),
+		cmocka_unit_test(test_errors_name_their_line_then_resume),
 		cmocka_unit_test(test_unclosed_quote_names_its_opening_line),
 		cmocka_unit_test(test_nul_byte_is_an_error),
 		cmocka_unit_test(test_field_and_record_limits),

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include <curl/curl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -487,7 +488,7 @@ test_stale_time_is_refused(void **state)
 }
 
 static void
-test_garbage_is_refused_and_server_still_serves(void **state)
+test_garbage_refused_server_serves_on(void **state)
 {
 	struct fx *f = *state;
 	static const uint8_t garbage[] = { 0xc1, 0xff, 0x00, 0x13, 0x37 };
@@ -663,7 +664,7 @@ test_refusals_are_listed_and_kept(void **state)
 	wire_push_resp_clear(&out);
 	free_changes(c, n);
 	assert_int_equal(store_stats(f->peek, &s0), 0);
-	new_device(&other);
+	enrolled_device(f, &other, "alice");
 	crypto_random(child, sizeof(child));
 	make_change(&c[0], &f->alice, "visit", visit, "note", "x", "mike");
 	make_change(&c[1], &other, "visit", visit, "note", "x", "alice");
@@ -690,7 +691,15 @@ test_refusals_are_listed_and_kept(void **state)
 	wire_push_resp_clear(&out);
 	assert_int_equal(store_stats(f->peek, &s0), 0);
 	assert_int_equal(s0.refused, s1.refused);
+	/* The forged id does not stop its real owner from using it. */
+	other.seq = 0;
 	free_changes(c, 4);
+	make_change(&c[0], &other, "visit", visit, "note", "mine", "alice");
+	assert_int_equal(push(f, &other, c, 1, &out), 200);
+	assert_int_equal(out.accepted, 1);
+	assert_int_equal(out.nrefused, 0);
+	wire_push_resp_clear(&out);
+	free_changes(c, 1);
 }
 
 static void
@@ -812,6 +821,71 @@ test_pull_pages(void **state)
 	    &pages), 0);
 }
 
+/* ---- concurrency ---- */
+
+#define WORKERS 4
+#define WORKER_PUSHES 10
+
+struct worker {
+	struct fx view;                 /* own curl handle, shared server */
+	struct device dev;
+	uint64_t accepted;
+};
+
+static void *
+worker_run(void *arg)
+{
+	struct worker *w = arg;
+	struct wire_push_resp out;
+	struct change c[3];
+	uint8_t rec[LIMIT_ID_LEN];
+	size_t n, k;
+
+	for (k = 0; k < WORKER_PUSHES; k++) {
+		n = visit_changes(&w->view, &w->dev, c, rec);
+		if (push(&w->view, &w->dev, c, n, &out) == 200)
+			w->accepted += out.accepted;
+		wire_push_resp_clear(&out);
+		free_changes(c, n);
+	}
+	return NULL;
+}
+
+static void
+test_concurrent_pushes(void **state)
+{
+	struct fx *f = *state;
+	struct worker w[WORKERS];
+	pthread_t t[WORKERS];
+	uint64_t before = accepted_changes(f), cursor = 0;
+	struct device reader;
+	size_t i, pages, seen = 0;
+
+	for (i = 0; i < WORKERS; i++) {
+		memset(&w[i], 0, sizeof(w[i]));
+		w[i].view = *f;
+		assert_non_null(w[i].view.curl = curl_easy_init());
+		enrolled_device(f, &w[i].dev, "alice");
+	}
+	for (i = 0; i < WORKERS; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, worker_run, &w[i]),
+		    0);
+	for (i = 0; i < WORKERS; i++) {
+		pthread_join(t[i], NULL);
+		curl_easy_cleanup(w[i].view.curl);
+		assert_int_equal(w[i].accepted, 3 * WORKER_PUSHES);
+	}
+	assert_int_equal(accepted_changes(f),
+	    before + WORKERS * 3 * WORKER_PUSHES);
+	enrolled_device(f, &reader, "alice");
+	for (i = 0; i < WORKERS; i++) {
+		cursor = 0;
+		seen += pull_all(f, &reader, 1000, &cursor, w[i].dev.id,
+		    &pages);
+	}
+	assert_int_equal(seen, WORKERS * 3 * WORKER_PUSHES);
+}
+
 static void
 test_routes_and_keep_alive(void **state)
 {
@@ -850,7 +924,7 @@ main(void)
 		cmocka_unit_test(test_altered_body_is_refused),
 		cmocka_unit_test(test_replayed_request_is_refused),
 		cmocka_unit_test(test_stale_time_is_refused),
-		cmocka_unit_test(test_garbage_is_refused_and_server_still_serves),
+		cmocka_unit_test(test_garbage_refused_server_serves_on),
 		cmocka_unit_test(test_wrong_version_is_refused),
 		cmocka_unit_test(test_too_many_changes),
 		cmocka_unit_test(test_oversize_body),
@@ -860,6 +934,7 @@ main(void)
 		cmocka_unit_test(test_change_id_reused),
 		cmocka_unit_test(test_invalid_change),
 		cmocka_unit_test(test_pull_pages),
+		cmocka_unit_test(test_concurrent_pushes),
 		cmocka_unit_test(test_routes_and_keep_alive),
 	};
 
