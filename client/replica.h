@@ -184,7 +184,7 @@ int replica_count_flagged(struct replica *r, unsigned flag, uint64_t *out);
 int replica_flagged(struct replica *r, unsigned flag,
     uint8_t (**out)[LIMIT_ID_LEN], size_t *n);
 
-/* replica_refusals - the reason stored for a refused change, malloc'd;
+/* replica_refusal - the reason stored for a refused change, malloc'd;
  * IRO_ENOTFOUND if it was not refused. */
 int replica_refusal(struct replica *r, const uint8_t device[LIMIT_ID_LEN],
     uint64_t seq, char **reason);

@@ -38,9 +38,13 @@ nothing_under "$A" "after the first sync nothing is in plaintext"
 
 # Keep one batch process open (the replica unlocked, its WAL live) while
 # it writes and syncs; look at the files before it closes.
+# The output file exists before the batch starts: opening the FIFO for
+# reading blocks until a writer appears, so the batch's own redirection
+# may come after the first look at its output.
 mkfifo "$TMP/cmds"
-"$IRO_BIN_DIR/iro" --home "$A" batch <"$TMP/cmds" >"$TMP/batch.out" \
-	2>"$TMP/batch.err" &
+: >"$TMP/batch.out"
+"$IRO_BIN_DIR/iro" --home "$A" batch >"$TMP/batch.out" \
+	2>"$TMP/batch.err" <"$TMP/cmds" &
 bpid=$!
 track "$bpid"
 exec 3>"$TMP/cmds"
