@@ -42,6 +42,7 @@ obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 COMMON_OBJ = $(call obj,$(COMMON_SRC))
 CLIENT_OBJ = $(call obj,$(CLIENT_SRC))
 CLI_OBJ = $(call obj,$(CLI_SRC))
+CLI_LIB_OBJ = $(filter-out $(BUILD)/obj/client/cli/main.o,$(CLI_OBJ))
 SERVER_OBJ = $(call obj,$(SERVER_SRC))
 TESTLIB_OBJ = $(call obj,$(TESTLIB_SRC))
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
@@ -49,6 +50,7 @@ UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 LIB_A = $(BUILD)/lib/libirosync.a
 LIB_SO = $(BUILD)/lib/libirosync.so.0
 SRV_A = $(BUILD)/lib/libirosrv.a
+CLI_A = $(BUILD)/lib/libirocli.a
 IRO = $(BUILD)/bin/iro
 IRO_SERVER = $(BUILD)/bin/iro-server
 
@@ -80,6 +82,11 @@ $(SRV_A): $(SERVER_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && $(AR) rcs $@ $^
 
+# The iro command without its main(), for the unit tests.
+$(CLI_A): $(CLI_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && $(AR) rcs $@ $^
+
 $(IRO): $(CLI_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $(CLI_OBJ) $(LIB_A) $(ALL_LDFLAGS) $(PKG_LIBS) -lm
@@ -92,11 +99,12 @@ $(BUILD)/lib/irosync.pc: client/irosync.pc.in Makefile
 	@mkdir -p $(dir $@)
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
 
-# Unit tests link everything but the two main()s, plus cmocka.
-$(BUILD)/tests/%: tests/unit/%.c $(TESTLIB_OBJ) $(SRV_A) $(LIB_A)
+# Unit tests link everything but the two main()s, plus cmocka; an archive
+# adds only the members a test uses.
+$(BUILD)/tests/%: tests/unit/%.c $(TESTLIB_OBJ) $(CLI_A) $(SRV_A) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(TESTLIB_OBJ) $(SRV_A) \
-		$(LIB_A) $(ALL_LDFLAGS) $(PKG_LIBS) \
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(TESTLIB_OBJ) $(CLI_A) \
+		$(SRV_A) $(LIB_A) $(ALL_LDFLAGS) $(PKG_LIBS) \
 		$(shell $(PKG_CONFIG) --libs cmocka) -lm
 
 unit: all $(UNIT_BIN)

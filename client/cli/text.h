@@ -15,7 +15,7 @@
 
 /*
  * text_iso_time - ms since the epoch as ISO 8601 UTC to the second,
- * "2026-11-23T10:15:00Z".  Cannot fail (out-of-range times print as the
+ * "2026-11-23T10:15:00Z".  Cannot fail (negative times print as the
  * epoch).
  */
 void text_iso_time(int64_t ms, char out[TEXT_TIME_LEN]);
