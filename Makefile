@@ -152,8 +152,9 @@ install: all
 	ln -sf libirosync.so.0 $(DESTDIR)$(PREFIX)/lib/libirosync.so
 	install -m 644 include/irosync.h include/iro_error.h \
 		$(DESTDIR)$(PREFIX)/include/
-	install -m 644 $(BUILD)/lib/irosync.pc \
-		$(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	# Written here, not copied, so that it names the PREFIX installed to.
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
+		client/irosync.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/irosync.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/iro $(DESTDIR)$(PREFIX)/bin/iro-server \
