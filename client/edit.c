@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "crypto.h"
+#include "datefill.h"
+#include "domain.h"
 #include "edit.h"
 #include "hex.h"
 #include "ref.h"
@@ -95,20 +97,108 @@ stamp_op(struct iro *h, struct hlc *clk, uint64_t now,
 	return 0;
 }
 
+/* The record's merged state (NULL with *have false when it is new). */
+static int
+load_optional(struct iro *h, const uint8_t id[LIMIT_ID_LEN],
+    struct handle_rec *rec, bool *have)
+{
+	int rc = handle_rec_load(h, id, rec);
+
+	*have = rc == 0;
+	return rc == IRO_ENOTFOUND ? 0 : rc;
+}
+
+/* The child the changes (else the record as it stands) name in `ref`. */
+static const struct value *
+child_ref(const char *ref, const struct change *cs, size_t n,
+    const struct handle_rec *cur, bool have_cur)
+{
+	const struct merge_field *mf;
+	size_t i;
+
+	for (i = n; i > 0; i--)
+		if (strcmp(cs[i - 1].field, ref) == 0)
+			return &cs[i - 1].value;
+	if (!have_cur || (mf = merge_field_find(&cur->m, ref)) == NULL ||
+	    mf->current == NULL)
+		return NULL;
+	return &mf->current->value;
+}
+
+/*
+ * The casework rules (domain.h) for changes cs[0..n) to one record, given
+ * the record's and its child's merged state.  A deletion alone breaks no
+ * rule.  Returns 0, or IRO_EINVAL/IRO_ESTATE naming the field, the value
+ * and what is allowed.
+ */
+static int
+check_domain(struct iro *h, const char *type,
+    const uint8_t record[LIMIT_ID_LEN], const struct change *cs, size_t n)
+{
+	char why[HANDLE_ERRMSG_MAX] = "";
+	const struct change **ptrs = NULL;
+	const struct value *ref;
+	const char *field = domain_child_ref(type);
+	struct handle_rec cur, kid;
+	bool have_cur = false, have_kid = false, deletion = true;
+	uint8_t kid_id[LIMIT_ID_LEN];
+	size_t i;
+	int rc;
+
+	memset(&cur, 0, sizeof(cur));
+	memset(&kid, 0, sizeof(kid));
+	for (i = 0; i < n; i++)
+		deletion = deletion &&
+		    strcmp(cs[i].field, CHANGE_FIELD_DELETED) == 0;
+	if (n == 0 || deletion)
+		return 0;
+	if ((ptrs = calloc(n, sizeof(*ptrs))) == NULL)
+		return handle_fail(h, IRO_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++)
+		ptrs[i] = &cs[i];
+	if ((rc = load_optional(h, record, &cur, &have_cur)) != 0)
+		goto out;
+	ref = field != NULL ? child_ref(field, cs, n, &cur, have_cur) : NULL;
+	/* A child this replica cannot read only skips the rules that need
+	 * it; the server checks again with its own copy. */
+	if (ref != NULL && ref->type == VALUE_STR &&
+	    hex_decode(ref->s, kid_id, LIMIT_ID_LEN) == 0 &&
+	    (rc = load_optional(h, kid_id, &kid, &have_kid)) != 0)
+		goto out;
+	rc = domain_check(type, have_cur ? &cur.m : NULL, ptrs, n,
+	    have_kid ? &kid.m : NULL, why, sizeof(why));
+	if (rc == IRO_EINVAL || rc == IRO_ESTATE)
+		handle_fail(h, rc, "%s", why);
+	else if (rc != 0)
+		handle_fail(h, rc, "cannot check the casework rules: %s",
+		    iro_strerror(rc));
+out:
+	handle_rec_clear(&kid);
+	handle_rec_clear(&cur);
+	free(ptrs);
+	return rc;
+}
+
 int
 edit_apply(struct iro *h, const char *type,
     const uint8_t record[LIMIT_ID_LEN], const struct edit_op *ops,
     size_t n)
 {
-	struct change c;
+	struct change *cs = NULL;
 	struct hlc clk;
 	uint64_t seq = 0, now = handle_now_ms(h);
 	size_t i;
 	int rc, inserted = 0;
 
-	change_init(&c);
-	if ((rc = replica_begin(h->replica)) != 0)
+	if (n > SIZE_MAX / sizeof(*cs) - 1 ||
+	    (cs = calloc(n + 1, sizeof(*cs))) == NULL)
+		return handle_fail(h, IRO_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++)
+		change_init(&cs[i]);
+	if ((rc = replica_begin(h->replica)) != 0) {
+		free(cs);
 		return handle_fail_replica(h, rc, "start a transaction");
+	}
 	/* Read the counters inside the transaction, so that nothing else
 	 * writing this replica can hand out the same seq. */
 	if ((rc = replica_meta_get_u64(h->replica, "seq", &seq)) != 0) {
@@ -122,11 +212,17 @@ edit_apply(struct iro *h, const char *type,
 			rc = handle_fail(h, IRO_ETOOBIG, "change counter full");
 			goto fail;
 		}
-		c.seq = ++seq;
-		if ((rc = stamp_op(h, &clk, now, &ops[i], &c.ts)) != 0 ||
-		    (rc = build(h, &c, type, record, &ops[i])) != 0)
+		cs[i].seq = ++seq;
+		if ((rc = stamp_op(h, &clk, now, &ops[i], &cs[i].ts)) != 0 ||
+		    (rc = build(h, &cs[i], type, record, &ops[i])) != 0)
 			goto fail;
-		rc = replica_put_change(h->replica, &c, REPLICA_PENDING,
+	}
+	/* Every change is built before any is stored, so the rules see the
+	 * edit whole (a new record's fields together). */
+	if ((rc = check_domain(h, type, record, cs, n)) != 0)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		rc = replica_put_change(h->replica, &cs[i], REPLICA_PENDING,
 		    &inserted);
 		if (rc == 0 && !inserted)
 			rc = IRO_ECORRUPT;   /* the seq was handed out before */
@@ -134,7 +230,6 @@ edit_apply(struct iro *h, const char *type,
 			handle_fail_replica(h, rc, "store a change");
 			goto fail;
 		}
-		change_clear(&c);
 	}
 	if ((rc = handle_remerge(h, record)) != 0 ||
 	    (rc = handle_hlc_save(h, "hlc", &clk)) != 0)
@@ -144,9 +239,10 @@ edit_apply(struct iro *h, const char *type,
 		handle_fail_replica(h, rc, "save the edit");
 		goto fail;
 	}
+	change_free_array(cs, n);
 	return 0;
 fail:
-	change_clear(&c);
+	change_free_array(cs, n);
 	replica_rollback(h->replica);
 	return rc;
 }
@@ -287,7 +383,9 @@ iro_create(struct iro *h, const char *type,
 		rc = handle_fail(h, IRO_ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((rc = create_values(h, t, fields, nfields, vals)) != 0 ||
+	if ((rc = create_values(h, t, fields, nfields, vals)) != 0)
+		goto out;
+	if ((rc = datefill_create(h, t, vals)) != 0 ||
 	    (rc = check_required(h, t, vals)) != 0)
 		goto out;
 	for (k = 0; k < t->nfields; k++) {

@@ -97,6 +97,13 @@ int handle_hlc_save(struct iro *h, const char *which, const struct hlc *in);
 int handle_parse_id(struct iro *h, const char *hex, const char *what,
     uint8_t id[LIMIT_ID_LEN]);
 
+/* The public list of records: records.c fills and frees it, and
+ * child_list.c fills it with records records.c allocated. */
+struct iro_list {
+	size_t n;
+	struct iro_record **recs;         /* owned */
+};
+
 /* A record's stored changes and their merge. */
 struct handle_rec {
 	char type[LIMIT_NAME_MAX + 1];

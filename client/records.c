@@ -26,11 +26,6 @@ struct iro_record {
 	struct record_field *fields;  /* in name order */
 };
 
-struct iro_list {
-	size_t n;
-	struct iro_record **recs;
-};
-
 void
 iro_record_free(struct iro_record *r)
 {

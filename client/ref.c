@@ -191,12 +191,16 @@ ref_find(struct iro *h, const char *type, const char *key,
 		if (found)
 			return 0;
 	}
-	for (i = 0; t != NULL && i < t->nfields && !found; i++) {
+	/* Only the type's first code field is its identifier (a child's
+	 * council id); later codes (a placement council) name other
+	 * things and must not match. */
+	for (i = 0; t != NULL && i < t->nfields; i++) {
 		if (t->fields[i].kind != SCHEMA_CODE)
 			continue;
 		rc = by_code(h, type, t->fields[i].name, key, out, &found);
 		if (rc != 0)
 			return rc;
+		break;
 	}
 	if (!found)
 		return handle_fail(h, IRO_ENOTFOUND, "no %s '%.80s' here",

@@ -13,52 +13,83 @@
 
 #include "calendar.h"
 
+/*
+ * The due date from the reviews the schedule counts (below); "+ 3 months"
+ * is cal_add_months(), clipped to month end; "last" is the most recent
+ * counted review, whatever its order in `held`.
+ */
 enum schedule_kind {
-	SCHEDULE_STANDARD = 0,   /* reg 33: 20 working days, 3 m, 6 m */
-	SCHEDULE_SHORT_BREAKS,   /* V3/V4: 3 months, then 6 months */
-	SCHEDULE_ADOPTION_AUTHORITY, /* authority to place: 3 m, then 6 m */
-	SCHEDULE_ADOPTION_PLACED     /* placed: 28 days, 3 m, then 6 m */
+	/* reg 33: none -> care_start + 20 working days; one -> that review
+	 * + 3 months; two or more -> last + 6 months */
+	SCHEDULE_STANDARD = 0,
+	/* V3/V4: none -> care_start + 3 months; then last + 6 months */
+	SCHEDULE_SHORT_BREAKS,
+	/* authority to place: none -> care_start + 3 months; one -> last
+	 * + 3 months; two or more -> last + 6 months */
+	SCHEDULE_ADOPTION_AUTHORITY,
+	/* placed for adoption: counts only reviews on or after
+	 * placed_for_adoption; none -> placed_for_adoption + 28 days;
+	 * one -> that review + 3 months; two or more -> last + 6 months */
+	SCHEDULE_ADOPTION_PLACED
 };
+
+#define SCHEDULE_HELD_MAX 1000       /* entries in schedule_input.held */
 
 /* What the schedule depends on. */
 struct schedule_input {
 	enum schedule_kind kind;
 	cal_day care_start;          /* start of the current period of care */
 	bool care_ended;             /* period of care over: nothing due */
-	cal_day placed_for_adoption; /* SCHEDULE_ADOPTION_PLACED: when */
-	const cal_day *held;         /* actual dates of held reviews, any order */
-	size_t nheld;
+	cal_day placed_for_adoption; /* SCHEDULE_ADOPTION_PLACED: when;
+	                              * ignored by the other kinds */
+	const cal_day *held;         /* actual dates of held reviews (status
+	                              * held or completed, their meeting_date),
+	                              * any order, duplicates allowed; borrowed */
+	size_t nheld;                /* at most SCHEDULE_HELD_MAX */
 };
 
 enum schedule_basis {
 	SCHEDULE_NONE = 0,        /* nothing due (care ended) */
-	SCHEDULE_FIRST,           /* no review yet in this period of care */
-	SCHEDULE_SECOND,          /* one review held */
-	SCHEDULE_SUBSEQUENT       /* two or more held */
+	SCHEDULE_FIRST,           /* no counted review yet (in this period
+	                           * of care; for adoption placed, since
+	                           * the placement) */
+	SCHEDULE_SECOND,          /* one counted review */
+	SCHEDULE_SUBSEQUENT       /* two or more */
 };
 
 struct schedule_due {
 	enum schedule_basis basis;
 	cal_day due;              /* valid unless basis == SCHEDULE_NONE */
-	cal_day last_held;        /* most recent held review, or -1 */
-	size_t held;              /* reviews held in this period of care */
+	cal_day last_held;        /* most recent counted review, or -1 */
+	size_t held;              /* counted reviews (distinct dates) */
 };
 
 /*
- * schedule_next_review - the next review's due date.  Reviews held before
- * care_start (an earlier period of care) are ignored.  Returns 0 or
- * IRO_EINVAL (dates out of range, NULL held with nheld > 0).
+ * schedule_next_review - the next review's due date.  Counted reviews are
+ * the distinct dates in `held` on or after care_start (reviews of an
+ * earlier period of care are ignored; a review on care_start counts), and
+ * for SCHEDULE_ADOPTION_PLACED on or after placed_for_adoption too;
+ * basis, held and last_held describe them.  Intervals run from the actual
+ * dates, so an early review resets the clock.  care_ended: basis
+ * SCHEDULE_NONE, due 0 (held and last_held still filled in).
+ * Returns 0, or IRO_EINVAL (NULL in or out, unknown kind, a date out of
+ * range, NULL held with nheld > 0, nheld > SCHEDULE_HELD_MAX, a due date
+ * past CAL_MAX_YEAR); *out is then basis SCHEDULE_NONE, due 0, held 0,
+ * last_held -1.
  */
 int schedule_next_review(const struct cal_holidays *h,
     const struct schedule_input *in, struct schedule_due *out);
 
-/* schedule_overdue - today is after due and basis != SCHEDULE_NONE. */
+/* schedule_overdue - today is after d->due (the due day itself is not
+ * overdue) and d->basis != SCHEDULE_NONE.  NULL d: false.  A review held
+ * since moves the due date, so recompute after recording one. */
 bool schedule_overdue(const struct schedule_due *d, cal_day today);
 
 /*
- * schedule_deadline - `days` working days after `from` (recording
- * timescales, dispute stage responses, adjournment).  Returns 0 or
- * IRO_EINVAL.
+ * schedule_deadline - the `days`-th working day after `from` (recording
+ * timescales, dispute stage responses, adjournment; 0 gives from).
+ * Returns 0, or IRO_EINVAL (days < 0 or > CAL_WORKING_DAYS_MAX, from or
+ * the result out of range; *out then 0).
  */
 int schedule_deadline(const struct cal_holidays *h, cal_day from, int days,
     cal_day *out);

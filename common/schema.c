@@ -5,6 +5,7 @@
  * Adding a record type or a field means adding rows below; the checks,
  * the merge and the listings read only the table.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "codes.h"
 #include "date.h"
 #include "iro_error.h"
 #include "schema.h"
@@ -30,7 +32,74 @@
 	.help = "why the record was deleted (empty = live)"             \
 }
 
+#define R_ANY (R_SERVER | R_STAFF)
+
+/* Enumerations that are not SSDA903 codes (those are in codes.c). */
+static const char *const adoption_stages[] = {
+	"none", "authority", "placed", NULL
+};
+static const char *const open_closed[] = { "open", "closed", NULL };
+static const char *const review_formats[] = {
+	"meeting", "no_meeting", NULL
+};
+static const char *const review_statuses[] = {
+	"planned", "held", "completed", "adjourned", "cancelled", NULL
+};
+static const char *const spoken_privately[] = {
+	"yes", "refused", "inappropriate", "not_done", NULL
+};
+static const char *const visit_purposes[] = {
+	"introduction", "pre_review", "midway", "concern", "other", NULL
+};
+static const char *const visit_modes[] = {
+	"in_person", "video", "phone", NULL
+};
+static const char *const visit_locations[] = {
+	"placement", "school", "family_home", "contact_centre", "office",
+	"other", NULL
+};
+static const char *const note_types[] = {
+	"case_note", "consultation", "midway", "oversight", "other", NULL
+};
 static const char *const note_status[] = { "draft", "final", NULL };
+static const char *const decision_statuses[] = {
+	"open", "done", "dropped", NULL
+};
+static const char *const dispute_categories[] = {
+	"care_plan", "placement", "contact", "education", "health", "legal",
+	"resources", "other", NULL
+};
+static const char *const dispute_statuses[] = {
+	"open", "resolved", "withdrawn", NULL
+};
+/* The council's escalation ladder, lowest first. */
+static const char *const dispute_stages[] = {
+	"informal", "team_manager", "service_manager", "head_of_service",
+	"director", NULL
+};
+static const char *const stage_outcomes[] = {
+	"resolved", "not_resolved", "escalated", "no_response", NULL
+};
+static const char *const setting_names[] = {
+	"council", "dispute_days_informal", "dispute_days_team_manager",
+	"dispute_days_service_manager", "dispute_days_head_of_service",
+	"dispute_days_director", "decisions_days", "record_days",
+	"adjourn_days", NULL
+};
+
+/* Shorthands for the common shapes of row; w is the writers. */
+#define F_DATE(nm, w, h) { .name = (nm), .kind = SCHEMA_DATE,           \
+	.writers = (w), .help = (h) }
+#define F_BOOL(nm, w, h) { .name = (nm), .kind = SCHEMA_BOOL,           \
+	.writers = (w), .help = (h) }
+#define F_ENUM(nm, v, w, h) { .name = (nm), .kind = SCHEMA_ENUM,        \
+	.values = (v), .writers = (w), .help = (h) }
+#define F_STR(nm, n, w, h) { .name = (nm), .kind = SCHEMA_STR,          \
+	.max_len = (n), .writers = (w), .help = (h) }
+#define F_TEXT(nm, n, w, h) { .name = (nm), .kind = SCHEMA_TEXT,        \
+	.max_len = (n), .writers = (w), .help = (h) }
+#define F_CHILD(w, h) { .name = "child", .kind = SCHEMA_REF,            \
+	.ref_type = "child", .writers = (w), .required = true, .help = (h) }
 
 static const struct schema_field child_fields[] = {
 	{ .name = "child_id", .kind = SCHEMA_CODE, .max_len = 20,
@@ -42,45 +111,193 @@ static const struct schema_field child_fields[] = {
 	  .writers = R_SERVER, .required = true, .help = "family name" },
 	{ .name = "dob", .kind = SCHEMA_DATE, .writers = R_SERVER,
 	  .required = true, .help = "date of birth" },
-	{ .name = "iro", .kind = SCHEMA_STR, .max_len = LIMIT_USER_MAX,
-	  .writers = R_SERVER, .help = "username of the allocated IRO" },
+	F_ENUM("sex", codes_sex_values, R_SERVER, "sex (SSDA903 SEX)"),
+	F_ENUM("legal_status", codes_legal_status_values, R_SERVER,
+	    "legal status (SSDA903 LS)"),
+	F_DATE("care_start", R_SERVER,
+	    "start of the current period of care"),
+	F_DATE("care_end", R_SERVER,
+	    "end of the period of care (no review is then due)"),
+	F_ENUM("placement_type", codes_placement_type_values, R_SERVER,
+	    "placement type (SSDA903 PLACE), valid on the placement start"),
+	F_DATE("placement_start", R_SERVER,
+	    "start of the current placement"),
+	F_ENUM("placement_provider", codes_placement_provider_values,
+	    R_SERVER, "placement provider (SSDA903 PLACE_PROVIDER)"),
+	{ .name = "placement_postcode", .kind = SCHEMA_POSTCODE,
+	  .max_len = 8, .writers = R_SERVER,
+	  .help = "postcode of the placement" },
+	{ .name = "placement_council", .kind = SCHEMA_CODE, .max_len = 9,
+	  .writers = R_SERVER,
+	  .help = "council code of the placement (SSDA903 PL_LA)" },
+	F_BOOL("out_of_area", R_SERVER,
+	    "placed outside the council's own area (derived)"),
+	F_BOOL("long_term_foster", R_SERVER,
+	    "long-term foster placement, U1 or U4 (derived)"),
+	F_ENUM("adoption_stage", adoption_stages, R_SERVER,
+	    "adoption: authority to place, or placed for adoption"),
+	F_STR("social_worker", 100, R_SERVER, "allocated social worker"),
+	F_STR("iro", LIMIT_USER_MAX, R_SERVER,
+	    "username of the allocated IRO"),
+};
+
+static const struct schema_field flag_fields[] = {
+	F_CHILD(R_STAFF, "the child whose record looks wrong"),
+	{ .name = "field", .kind = SCHEMA_STR, .max_len = LIMIT_NAME_MAX,
+	  .writers = R_STAFF, .required = true,
+	  .help = "the child field that looks wrong" },
+	{ .name = "text", .kind = SCHEMA_TEXT, .max_len = 4096,
+	  .writers = R_STAFF, .required = true,
+	  .help = "what looks wrong, and what it should be" },
+	{ .name = "status", .kind = SCHEMA_ENUM, .values = open_closed,
+	  .writers = R_STAFF, .dflt = "open",
+	  .help = "open until the council's record is put right" },
+};
+
+static const struct schema_field review_fields[] = {
+	F_CHILD(R_ANY, "the child reviewed"),
+	F_DATE("due", R_ANY, "statutory due date when planned"),
+	F_DATE("meeting_date", R_ANY,
+	    "planned, then actual, date of the review"),
+	{ .name = "format", .kind = SCHEMA_ENUM, .values = review_formats,
+	  .writers = R_ANY, .dflt = "meeting",
+	  .help = "no_meeting only for a long-term foster placement (U1, "
+	  "U4) of 12 months or more" },
+	{ .name = "status", .kind = SCHEMA_ENUM, .values = review_statuses,
+	  .writers = R_ANY, .dflt = "planned",
+	  .help = "planned -> held | adjourned | cancelled; adjourned -> "
+	  "held | cancelled; held -> completed" },
+	F_TEXT("early_reason", 1024, R_ANY,
+	    "why the review is earlier than due"),
+	F_ENUM("spoken_privately", spoken_privately, R_ANY,
+	    "child spoken to privately before the review"),
+	F_ENUM("participation", codes_participation_values, R_ANY,
+	    "participation (SSDA903 REVIEW_CODE); PN0 only if under 4"),
+	F_BOOL("child_chaired", R_ANY, "the child chaired the review"),
+	F_BOOL("parents_views", R_ANY, "parents' views obtained"),
+	F_BOOL("care_plan_endorsed", R_ANY, "care plan endorsed"),
+	F_DATE("decisions_distributed", R_ANY,
+	    "date the decisions were distributed"),
+	F_DATE("record_completed", R_ANY,
+	    "date the review record was completed"),
+	F_DATE("adjourned_to", R_ANY, "reconvene date when adjourned"),
 };
 
 static const struct schema_field visit_fields[] = {
-	{ .name = "child", .kind = SCHEMA_REF, .ref_type = "child",
-	  .writers = R_STAFF, .required = true,
-	  .help = "the child visited" },
+	F_CHILD(R_STAFF, "the child visited"),
 	{ .name = "date", .kind = SCHEMA_DATE, .writers = R_STAFF,
 	  .required = true, .help = "date of the visit" },
-	{ .name = "seen_alone", .kind = SCHEMA_BOOL, .writers = R_STAFF,
-	  .help = "whether the child was seen alone" },
-	{ .name = "note", .kind = SCHEMA_TEXT, .max_len = 16384,
-	  .writers = R_STAFF, .help = "what happened at the visit" },
+	{ .name = "time", .kind = SCHEMA_TIME, .writers = R_STAFF,
+	  .help = "time of the visit" },
+	F_ENUM("purpose", visit_purposes, R_STAFF, "why the visit was made"),
+	F_ENUM("mode", visit_modes, R_STAFF, "how the child was seen"),
+	F_ENUM("location", visit_locations, R_STAFF, "where the visit was"),
+	F_BOOL("child_seen", R_STAFF, "whether the child was seen"),
+	F_BOOL("seen_alone", R_STAFF, "whether the child was seen alone"),
+	F_TEXT("wishes", 16384, R_STAFF,
+	    "the child's wishes and feelings, in their own words"),
+	F_BOOL("safeguarding", R_STAFF,
+	    "a safeguarding concern was raised"),
+	F_TEXT("note", 16384, R_STAFF, "what happened at the visit"),
 };
 
 static const struct schema_field note_fields[] = {
-	{ .name = "child", .kind = SCHEMA_REF, .ref_type = "child",
-	  .writers = R_STAFF, .required = true,
-	  .help = "the child the note is about" },
+	F_CHILD(R_STAFF, "the child the note is about"),
+	{ .name = "type", .kind = SCHEMA_ENUM, .values = note_types,
+	  .writers = R_STAFF, .frozen = true, .dflt = "case_note",
+	  .help = "kind of note; fixed once the note is final" },
 	{ .name = "text", .kind = SCHEMA_TEXT, .max_len = LIMIT_STR_MAX,
 	  .writers = R_STAFF, .required = true, .frozen = true,
 	  .help = "the note; fixed once the note is final" },
 	{ .name = "status", .kind = SCHEMA_ENUM, .values = note_status,
 	  .writers = R_STAFF, .frozen = true, .dflt = "draft",
 	  .help = "draft, or final (the note can no longer change)" },
+	{ .name = "supersedes", .kind = SCHEMA_REF, .ref_type = "note",
+	  .writers = R_STAFF, .frozen = true,
+	  .help = "the earlier note this one corrects" },
 };
 
+static const struct schema_field decision_fields[] = {
+	F_CHILD(R_STAFF, "the child the decision is about"),
+	{ .name = "review", .kind = SCHEMA_REF, .ref_type = "review",
+	  .writers = R_STAFF, .required = true,
+	  .help = "the review that made the decision" },
+	{ .name = "text", .kind = SCHEMA_TEXT, .max_len = 4096,
+	  .writers = R_STAFF, .required = true, .help = "the decision" },
+	F_STR("responsible", 100, R_STAFF, "person responsible"),
+	F_DATE("due", R_STAFF, "date it is due"),
+	{ .name = "status", .kind = SCHEMA_ENUM, .values = decision_statuses,
+	  .writers = R_STAFF, .dflt = "open",
+	  .help = "open, done or dropped" },
+	{ .name = "carried", .kind = SCHEMA_INT, .min = 0, .max = 99,
+	  .writers = R_STAFF, .dflt = "0",
+	  .help = "times carried forward to a later review (2+ is drift)" },
+	{ .name = "carried_to", .kind = SCHEMA_REF, .ref_type = "review",
+	  .writers = R_STAFF,
+	  .help = "the review it was last carried forward to" },
+};
+
+static const struct schema_field dispute_fields[] = {
+	F_CHILD(R_STAFF, "the child the dispute is about"),
+	{ .name = "category", .kind = SCHEMA_ENUM,
+	  .values = dispute_categories, .writers = R_STAFF,
+	  .required = true, .help = "what the dispute is about" },
+	{ .name = "opened", .kind = SCHEMA_DATE, .writers = R_STAFF,
+	  .required = true, .help = "date the dispute was raised" },
+	{ .name = "status", .kind = SCHEMA_ENUM, .values = dispute_statuses,
+	  .writers = R_STAFF, .dflt = "open",
+	  .help = "open, resolved or withdrawn" },
+	F_DATE("closed", R_STAFF, "date resolved or withdrawn"),
+	F_TEXT("outcome", 4096, R_STAFF, "how the dispute ended"),
+	F_DATE("cafcass_referred", R_STAFF, "date referred to Cafcass"),
+};
+
+static const struct schema_field dispute_stage_fields[] = {
+	{ .name = "dispute", .kind = SCHEMA_REF, .ref_type = "dispute",
+	  .writers = R_STAFF, .required = true,
+	  .help = "the dispute escalated" },
+	{ .name = "stage", .kind = SCHEMA_ENUM, .values = dispute_stages,
+	  .writers = R_STAFF, .required = true,
+	  .help = "stage on the ladder (stages may be skipped, not gone "
+	  "back to)" },
+	{ .name = "sent", .kind = SCHEMA_DATE, .writers = R_STAFF,
+	  .required = true, .help = "date the stage was raised" },
+	F_DATE("response_due", R_STAFF, "date a response is due"),
+	F_DATE("responded", R_STAFF, "date of the response"),
+	F_TEXT("response", 4096, R_STAFF, "the response"),
+	F_ENUM("outcome", stage_outcomes, R_STAFF, "outcome of the stage"),
+};
+
+static const struct schema_field holiday_fields[] = {
+	{ .name = "date", .kind = SCHEMA_DATE, .writers = R_SERVER,
+	  .required = true, .help = "the day" },
+	F_STR("title", 100, R_SERVER, "name of the holiday"),
+	{ .name = "working", .kind = SCHEMA_BOOL, .writers = R_SERVER,
+	  .dflt = "no",
+	  .help = "yes cancels a shipped bank holiday; no adds one" },
+};
+
+static const struct schema_field setting_fields[] = {
+	{ .name = "name", .kind = SCHEMA_ENUM, .values = setting_names,
+	  .writers = R_SERVER, .required = true, .help = "the setting" },
+	F_STR("value", 256, R_SERVER, "its value"),
+};
+
+#define TYPE(nm, flds, who) .name = (nm), .fields = (flds),              \
+	.nfields = N(flds), .creators = (who), .deleted = DELETED_FIELD(who)
+
 static const struct schema_type types[] = {
-	{ .name = "child", .fields = child_fields,
-	  .nfields = N(child_fields), .creators = R_SERVER,
-	  .deleted = DELETED_FIELD(R_SERVER) },
-	{ .name = "visit", .fields = visit_fields,
-	  .nfields = N(visit_fields), .creators = R_STAFF,
-	  .deleted = DELETED_FIELD(R_STAFF) },
-	{ .name = "note", .fields = note_fields,
-	  .nfields = N(note_fields), .creators = R_STAFF,
-	  .freeze_field = "status", .freeze_value = "final",
-	  .deleted = DELETED_FIELD(R_STAFF) },
+	{ TYPE("child", child_fields, R_SERVER) },
+	{ TYPE("flag", flag_fields, R_STAFF) },
+	{ TYPE("review", review_fields, R_ANY) },
+	{ TYPE("visit", visit_fields, R_STAFF) },
+	{ TYPE("note", note_fields, R_STAFF),
+	  .freeze_field = "status", .freeze_value = "final" },
+	{ TYPE("decision", decision_fields, R_STAFF) },
+	{ TYPE("dispute", dispute_fields, R_STAFF) },
+	{ TYPE("dispute_stage", dispute_stage_fields, R_STAFF) },
+	{ TYPE("holiday", holiday_fields, R_SERVER) },
+	{ TYPE("setting", setting_fields, R_SERVER) },
 };
 
 const struct schema_type *
@@ -269,6 +486,13 @@ expected(const struct schema_field *f, char *buf, size_t buflen)
 	case SCHEMA_CODE:
 		snprintf(buf, buflen, "1 to %zu letters or digits", f->max_len);
 		return;
+	case SCHEMA_TIME:
+		snprintf(buf, buflen, "a time HH:MM from 00:00 to 23:59");
+		return;
+	case SCHEMA_POSTCODE:
+		snprintf(buf, buflen, "a UK postcode such as SW1A 1AA (or the "
+		    "partial SW1A 1)");
+		return;
 	}
 	snprintf(buf, buflen, "nothing");
 }
@@ -349,6 +573,77 @@ code_ok(const char *s, size_t len, size_t max)
 }
 
 static bool
+time_ok(const char *s, size_t len)
+{
+	int h, m;
+
+	if (len != 5 || s[2] != ':')
+		return false;
+	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) ||
+	    !isdigit((unsigned char)s[3]) || !isdigit((unsigned char)s[4]))
+		return false;
+	h = (s[0] - '0') * 10 + (s[1] - '0');
+	m = (s[3] - '0') * 10 + (s[4] - '0');
+	return h <= 23 && m <= 59;
+}
+
+/* An outward code: A9, A99, A9A, AA9, AA99 or AA9A (upper case). */
+static bool
+outward_ok(const char *pc, size_t out)
+{
+	size_t i;
+
+	if (out < 2 || !isalpha((unsigned char)pc[0]))
+		return false;
+	i = isalpha((unsigned char)pc[1]) ? 2 : 1;
+	if (i >= out || !isdigit((unsigned char)pc[i]))
+		return false;
+	i++;
+	if (i < out)
+		i++;      /* a second digit, or a letter (A9A, AA9A) */
+	return i == out;
+}
+
+/*
+ * A UK postcode: outward code, an optional single space, then the inward
+ * code 9AA (whose letters are never C, I, K, M, O or V); or GIR 0AA.  Also
+ * the partial form SSDA903 returns carry, "OUTWARD 9" (the space then
+ * required), so a council's extract loads unchanged.  Any case.
+ */
+static bool
+postcode_ok(const char *s, size_t len)
+{
+	char pc[8];
+	size_t i, n = 0;
+	bool partial = len >= 4 && s[len - 2] == ' ';
+
+	if (len < 4 || len > 8)
+		return false;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == ' ' && (i == len - 4 || (partial && i == len - 2)))
+			continue;
+		if (!isalnum(c) || c > 0x7f)
+			return false;
+		pc[n++] = (char)toupper(c);
+	}
+	pc[n] = '\0';
+	if (partial)
+		return isdigit((unsigned char)pc[n - 1]) &&
+		    outward_ok(pc, n - 1);
+	if (n < 5 || n > 7)
+		return false;
+	if (strcmp(pc, "GIR0AA") == 0)
+		return true;
+	if (!isdigit((unsigned char)pc[n - 3]) ||
+	    strchr("ABDEFGHJLNPQRSTUWXYZ", pc[n - 2]) == NULL ||
+	    strchr("ABDEFGHJLNPQRSTUWXYZ", pc[n - 1]) == NULL)
+		return false;
+	return outward_ok(pc, n - 3);
+}
+
+static bool
 enum_ok(const struct schema_field *f, const char *s, size_t len)
 {
 	size_t i;
@@ -391,6 +686,11 @@ check_string(const struct schema_field *f, const struct value *v,
 	case SCHEMA_CODE:
 		return code_ok(v->s, v->len, f->max_len) ? 0 :
 		    mismatch(f, v, why, whylen);
+	case SCHEMA_TIME:
+		return time_ok(v->s, v->len) ? 0 : mismatch(f, v, why, whylen);
+	case SCHEMA_POSTCODE:
+		return postcode_ok(v->s, v->len) ? 0 :
+		    mismatch(f, v, why, whylen);
 	case SCHEMA_BOOL:
 	case SCHEMA_INT:
 		break;
@@ -419,6 +719,8 @@ schema_check_value(const struct schema_field *f, const struct value *v,
 	case SCHEMA_ENUM:
 	case SCHEMA_REF:
 	case SCHEMA_CODE:
+	case SCHEMA_TIME:
+	case SCHEMA_POSTCODE:
 		if (v->type != VALUE_STR)
 			return mismatch(f, v, why, whylen);
 		return check_string(f, v, why, whylen);

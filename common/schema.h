@@ -31,7 +31,10 @@ enum schema_kind {
 	SCHEMA_INT,     /* msgpack int within [min, max] */
 	SCHEMA_ENUM,    /* a string from `values` */
 	SCHEMA_REF,     /* 32 hex chars: the id of a record of `ref_type` */
-	SCHEMA_CODE     /* [A-Za-z0-9]{1,max_len}: a council id */
+	SCHEMA_CODE,    /* [A-Za-z0-9]{1,max_len}: a council id */
+	SCHEMA_TIME,    /* "HH:MM", 24-hour, 00:00 to 23:59 */
+	SCHEMA_POSTCODE /* a UK postcode, any case, one optional space
+	                 * before the inward code: "SW1A 1AA", "m11ae" */
 };
 
 struct schema_field {

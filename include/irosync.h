@@ -151,9 +151,15 @@ struct iro_field_text {
  * with its outbox entries.  Needs no network.
  * out_id receives the new record's id (IRO_ID_HEX + 1 bytes).
  * Fields not given take the schema's default (a note's status: draft).
+ * Dates the client computes are filled in when not given: a review's
+ * `due` (the child's next review due date, when one is due) and a
+ * dispute stage's `response_due` (`sent` plus the council's working days
+ * for the stage).  The casework rules that span fields and records
+ * (docs/casework.md) are checked against the child's current state.
  * Returns IRO_EINVAL naming the field, the value and what is allowed if a
  * field is unknown, given twice, malformed, missing or not writable by
- * this user (or the type not creatable by this user's role);
+ * this user (or the type not creatable by this user's role), or if the
+ * values break a casework rule (PN0 for a child aged 4 or more);
  * IRO_ENOTFOUND if a referenced record does not exist or is deleted.
  * Nothing is written on failure.
  */
@@ -167,7 +173,9 @@ int iro_create(struct iro *h, const char *type,
  * The change's base is the value this replica currently shows.  Same
  * errors as iro_create, IRO_ENOTFOUND for an unknown id; IRO_ESTATE if
  * the record's state forbids it: a final note's text or status (setting
- * the value it already has is allowed), or a deleted record.
+ * the value it already has is allowed), a deleted record, or a status
+ * transition the casework rules forbid (a completed review back to
+ * planned).  Nothing is written on failure.
  */
 int iro_set(struct iro *h, const char *id, const char *field,
     const char *text);
@@ -266,9 +274,171 @@ void iro_conflicts_free(struct iro_conflicts *c);
  * On a frozen field (a final note's text or status) the value cannot
  * change: `text` is ignored, the current value stays and the refused
  * edits are dismissed.  Returns IRO_ENOTFOUND if no such conflict is
- * open, IRO_EINVAL for a malformed id or text.
+ * open, IRO_EINVAL for a malformed id or text, IRO_EINVAL or IRO_ESTATE
+ * if the value breaks a casework rule (as for iro_set).
  */
 int iro_resolve(struct iro *h, const char *id, const char *text);
+
+/* ---- Casework: the IRO's worklist ------------------------------------ */
+
+/*
+ * Everything here is computed offline from the replica, with the working
+ * days of the shipped England & Wales bank-holiday table as corrected by
+ * the server's `holiday` records, and the council's timescales from its
+ * `setting` records (docs/casework.md).  `today` is "YYYY-MM-DD", or NULL
+ * for the handle's clock read as a local date; other text gives
+ * IRO_EINVAL.  Dates given out are "YYYY-MM-DD".
+ */
+
+struct iro_caseload;             /* children and where each stands */
+struct iro_agenda;               /* what is due, in date order */
+
+/*
+ * One child's standing.  Strings are borrowed from the caseload and live
+ * until iro_caseload_free().
+ * id:                  the child's record id
+ * child_id, given_name, family_name, dob, iro: the child's fields (NULL
+ *                      when not set)
+ * next_review_due:     the statutory due date of the next review; NULL
+ *                      when none is due (care ended, or no care_start)
+ * review_overdue:      1 if today is after next_review_due
+ * working_days_left:   working days from today to next_review_due,
+ *                      negative when overdue, 0 when none is due
+ * review_basis:        "first", "second" or "subsequent": which review is
+ *                      next (the schedule that applies); NULL when none
+ * out_of_area:         -1 unknown, 0 or 1
+ * last_visit:          date of the latest visit, or NULL
+ * open_decisions:      decisions with status open
+ * drifting_decisions:  of those, carried forward twice or more (drift)
+ * dispute_stage:       the current (latest sent) stage of the open
+ *                      dispute needing attention first, or NULL
+ * dispute_response_due: that stage's response due date while no response
+ *                      is recorded, else NULL
+ * consultation_done:   1 if a pre_review visit with child_seen yes is
+ *                      dated after the last held review (or on or after
+ *                      care_start when none is held)
+ */
+struct iro_child_summary {
+	const char *id;
+	const char *child_id;
+	const char *given_name;
+	const char *family_name;
+	const char *dob;
+	const char *iro;
+	const char *next_review_due;
+	int review_overdue;
+	int working_days_left;
+	const char *review_basis;
+	int out_of_area;
+	const char *last_visit;
+	unsigned open_decisions;
+	unsigned drifting_decisions;
+	const char *dispute_stage;
+	const char *dispute_response_due;
+	int consultation_done;
+};
+
+/*
+ * iro_caseload_get - every live child in the replica, summarised as of
+ * today.  *out is new; caller frees it with iro_caseload_free().  Returns
+ * IRO_EINVAL for a malformed today, IRO_ENOMEM, or a replica error.  The
+ * caseload is a snapshot: it stays valid after h changes or is closed.
+ */
+int iro_caseload_get(struct iro *h, const char *today,
+    struct iro_caseload **out);
+
+/*
+ * iro_child_summary_get - the same for one child, named by record id or
+ * council child id: a caseload of one (caller frees with
+ * iro_caseload_free()).  Returns IRO_ENOTFOUND if no live child matches.
+ */
+int iro_child_summary_get(struct iro *h, const char *child,
+    const char *today, struct iro_caseload **out);
+
+/* iro_caseload_count - the number of children in c (0 for NULL). */
+size_t iro_caseload_count(const struct iro_caseload *c);
+
+/*
+ * iro_caseload_at - child i, in the caseload's order: by next review due
+ * (children with none due last), then family name, given name and id.
+ * *out is zeroed first.  Returns IRO_EINVAL for NULL arguments,
+ * IRO_ENOTFOUND if i is out of range.
+ */
+int iro_caseload_at(const struct iro_caseload *c, size_t i,
+    struct iro_child_summary *out);
+
+/* iro_caseload_free - NULL is a no-op. */
+void iro_caseload_free(struct iro_caseload *c);
+
+/*
+ * One thing due.  Strings are borrowed from the agenda.
+ * date:      when it is due
+ * kind:      "review_due" (the next statutory review), "consultation"
+ *            (the pre-review consultation not yet done for that review,
+ *            dated by its planned meeting when that comes first),
+ *            "decision_due" (an open decision), "dispute_response" (an
+ *            open dispute's current stage awaiting its response),
+ *            "decisions_distribute" or "record_complete" (a review of
+ *            the current period of care that is held but not yet
+ *            completed and lacks that date, due decisions_days /
+ *            record_days working days after the meeting)
+ * child:     the child's record id; child_id its council id (or NULL)
+ * child_name: "given family" as far as known
+ * record:    the review, decision or dispute stage the item is about;
+ *            for review_due and consultation the planned review if there
+ *            is one, else NULL
+ * text:      one line for a person, e.g. "second review due"
+ * working_days_left: from today to date, negative when overdue
+ * overdue:   1 if date is before today
+ */
+struct iro_agenda_item {
+	const char *date;
+	const char *kind;
+	const char *child;
+	const char *child_id;
+	const char *child_name;
+	const char *record;
+	const char *text;
+	int working_days_left;
+	int overdue;
+};
+
+/*
+ * iro_agenda_get - everything due on or before the `days`-th working day
+ * after today (0 to 520; the usual window is 20), overdue items included,
+ * for every live child in the replica.  Sorted by date, then child
+ * (family name, given name, id), then kind in the order listed above.
+ * *out is new; caller frees it with iro_agenda_free().  Returns
+ * IRO_EINVAL for a malformed today or days out of range, IRO_ENOMEM, or
+ * a replica error.  A snapshot, like the caseload.
+ */
+int iro_agenda_get(struct iro *h, const char *today, int days,
+    struct iro_agenda **out);
+
+/* iro_agenda_count - the number of items in a (0 for NULL). */
+size_t iro_agenda_count(const struct iro_agenda *a);
+
+/* iro_agenda_at - item i; *out zeroed first.  Returns IRO_EINVAL for
+ * NULL arguments, IRO_ENOTFOUND if i is out of range. */
+int iro_agenda_at(const struct iro_agenda *a, size_t i,
+    struct iro_agenda_item *out);
+
+/* iro_agenda_free - NULL is a no-op. */
+void iro_agenda_free(struct iro_agenda *a);
+
+/*
+ * iro_list_child - every live record of `type` about one child (record
+ * id or council child id): the records whose `child` field names it, or
+ * for "dispute_stage" the stages of its live disputes.  Ordered by the
+ * record's date - a visit's date, a review's meeting_date (else its due),
+ * a decision's due, a dispute's opened, a stage's sent - with undated
+ * records after dated ones, then by id; types without a date (note,
+ * flag) by id.  *out is new; caller frees it with iro_list_free().
+ * Returns IRO_EINVAL for an unknown type or one not about a child (child,
+ * holiday, setting), IRO_ENOTFOUND if no live child matches.
+ */
+int iro_list_child(struct iro *h, const char *type, const char *child,
+    struct iro_list **out);
 
 /* ---- Sync ------------------------------------------------------------ */
 

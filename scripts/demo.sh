@@ -1,11 +1,13 @@
 #!/bin/sh
 # demo.sh - `make demo`: IRO Sync end to end on this machine.
 #
-# Starts iro-server on 127.0.0.1 with a throwaway data directory and a
-# made-up caseload, enrols a device for one IRO, shows the caseload, goes
-# offline, records a visit and a note, comes back, syncs, and shows that
-# the server has them.  Everything lives in one temporary directory that
-# is removed at the end; nothing is left running.
+# Starts iro-server on 127.0.0.1 with a throwaway data directory, loads a
+# made-up SSDA903 extract of 150 children (scripts/demo-caseload.sh),
+# enrols a device for one IRO, shows her agenda and her caseload with an
+# overdue review, goes offline, holds that review and records a visit and
+# a note, comes back, syncs, and shows that the server has them and puts
+# the review in its SSDA903 Reviews return.  Everything lives in one
+# temporary directory that is removed at the end; nothing is left running.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,6 +28,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 141' PIPE
 
 step=0
 say() {
@@ -75,9 +78,10 @@ stop() {
 
 echo "IRO Sync demo - everything happens in $work and is removed at the end."
 
-say "Setting up a new server data directory with four staff accounts:" \
-	"three IROs and their manager."
-run "$bin/iro-server" init --data "$data"
+council=E06000099
+say "Setting up a new server data directory for the council $council," \
+	"with four staff accounts: three IROs and their manager."
+run "$bin/iro-server" init --data "$data" --council "$council"
 for u in asha.patel:"Asha Patel":iro ben.okafor:"Ben Okafor":iro \
 	carys.jones:"Carys Jones":iro dev.sharma:"Dev Sharma":manager; do
 	name=${u%:*}
@@ -89,13 +93,21 @@ for u in asha.patel:"Asha Patel":iro ben.okafor:"Ben Okafor":iro \
 		--team "North IRO team" --display-name "$display"
 done
 
-say "Importing a caseload of 150 made-up children (names and dates of" \
-	"birth are invented), shared among the three IROs."
-sh "$top/scripts/demo-caseload.sh" -n 150 asha.patel ben.okafor carys.jones \
-	>"$work/caseload.csv"
-head -n 4 "$work/caseload.csv" | show
-echo "    ..."
-run "$bin/iro-server" import --data "$data" "$work/caseload.csv"
+today=$(date +%Y-%m-%d)
+say "Loading the council's SSDA903 extract: 150 made-up children (every" \
+	"name and date is invented) with their episodes of care and review" \
+	"history, and which IRO each child is allocated to."
+sh "$top/scripts/demo-caseload.sh" -n 150 -t "$today" -c "$council" \
+	-o "$work/extract" asha.patel ben.okafor carys.jones
+for f in header episodes reviews allocations; do
+	echo "    $f.csv ($(($(wc -l <"$work/extract/$f.csv") - 1)) rows):"
+	head -n 3 "$work/extract/$f.csv" | sed 's/^/        /'
+done
+run "$bin/iro-server" import-903 --data "$data" \
+	--header "$work/extract/header.csv" \
+	--episodes "$work/extract/episodes.csv" \
+	--reviews "$work/extract/reviews.csv" \
+	--allocations "$work/extract/allocations.csv"
 
 say "Starting the server on 127.0.0.1."
 start 0
@@ -108,30 +120,75 @@ say "Enrolling Asha Patel's laptop: an encrypted replica in $home," \
 printf 'demo-asha.patel\n' | run "$bin/iro" --home "$home" enrol \
 	--server "$url" --username asha.patel --device-name "Asha's laptop"
 
-say "Asha's caseload on the laptop (the first ten, by family name):"
-"$bin/iro" --home "$home" children >"$work/children.txt"
-total=$(($(wc -l <"$work/children.txt") - 1))
-awk -F'  +' 'NR == 1 || $4 == "asha.patel"' "$work/children.txt" >"$work/mine"
-mine=$(($(wc -l <"$work/mine") - 1))
-head -n 11 "$work/mine" | show
-echo "    ... $mine children allocated to Asha, of $total on the laptop."
-kid=$(awk -F'  +' 'NR > 1 && $4 == "asha.patel" { print $1; exit }' \
-	"$work/children.txt")
-kidname=$(awk -F'  +' -v k="$kid" '$1 == k { print $2 }' "$work/children.txt")
+# Until per-IRO access scopes arrive, a device holds every child; Asha's
+# own caseload is the children allocated to her.
+"$bin/iro" --home "$home" children --json >"$work/children.json" ||
+	fail "'iro children' failed"
+jq -r '.[] | select(.iro == "asha.patel") | .child_id' \
+	"$work/children.json" >"$work/mine"
+mine=$(wc -l <"$work/mine")
+
+say "Asha's agenda: what is due in the next 20 working days for her" \
+	"$mine children, worked out on the laptop from the statutory review" \
+	"schedule and the bank holidays."
+"$bin/iro" --home "$home" agenda >"$work/agenda.txt" ||
+	fail "'iro agenda' failed"
+awk -F'  +' 'NR == FNR { mine[$1] = 1; next }
+	FNR == 1 || ($3 in mine)' "$work/mine" "$work/agenda.txt" \
+	>"$work/my-agenda.txt"
+head -n 13 "$work/my-agenda.txt" | show
+n=$(($(wc -l <"$work/my-agenda.txt") - 1))
+[ "$n" -gt 12 ] && echo "    ... $n items in all."
+
+say "Asha's caseload by next review due, the most overdue first:"
+"$bin/iro" --home "$home" children >"$work/children.txt" ||
+	fail "'iro children' failed"
+awk -F'  +' 'NR == 1 || $4 == "asha.patel"' "$work/children.txt" |
+	head -n 9 | show
+echo "    ... $mine children allocated to Asha," \
+	"of $(jq length "$work/children.json") on the laptop."
+jq -r '[.[] | select(.iro == "asha.patel" and .review_overdue)] |
+	(length | tostring) as $n | .[0] |
+	[$n, .child_id, .given_name + " " + .family_name, .next_review_due,
+	 (-.working_days_left | tostring)] | join("\t")' \
+	"$work/children.json" >"$work/overdue"
+IFS='	' read -r overdue kid kidname due late <"$work/overdue" ||
+	fail "no overdue review in Asha's caseload"
+[ "$kid" != null ] || fail "no overdue review in Asha's caseload"
+printf '\n    %s of her reviews are overdue.  %s (%s) should have had a\n' \
+	"$overdue" "$kidname" "$kid"
+printf '    review by %s, %s working days ago: the first line above.\n' \
+	"$due" "$late"
 
 say "The IRO is now offline - the server is stopped."
 stop
 echo "    server stopped"
 
-today=$(date -u +%Y-%m-%d)
-say "Recording a visit to $kidname ($kid) and a note, with no network."
+say "With no network, Asha sees $kidname alone before the review, holds" \
+	"the review the same day, records a decision and a note."
 visit=$("$bin/iro" --home "$home" visit add "$kid" --date "$today" \
-	--seen-alone yes --note "Seen alone at the foster home; settled and \
-talking about starting a new school.")
-echo "    visit recorded: $visit"
+	--time 10:30 --purpose pre_review --mode in_person --location placement \
+	--child-seen yes --seen-alone yes \
+	--wishes "I like it here. I want to see my nan every week.")
+echo "    visit recorded:    $visit"
+review=$("$bin/iro" --home "$home" review add "$kid" --date "$today")
+"$bin/iro" --home "$home" review held "$review" --participation PN1 \
+	--spoken-privately yes --parents-views yes --care-plan-endorsed yes ||
+	fail "'iro review held' failed"
+echo "    review held:       $review (participation PN1)"
+decision=$("$bin/iro" --home "$home" decision add "$review" \
+	--text "Weekly contact with nan, starting this month." \
+	--responsible "the social worker")
+echo "    decision recorded: $decision"
 note=$("$bin/iro" --home "$home" note add "$kid" \
 	--text "$kidname would like more contact with their grandmother.")
-echo "    note recorded:  $note"
+echo "    note recorded:     $note"
+"$bin/iro" --home "$home" children --json |
+	jq -r --arg k "$kid" '.[] | select(.child_id == $k) |
+	"    the next review is now due on \(.next_review_due), " +
+	(if .review_basis == "second" then "3" else "6" end) +
+	" months after this one; overdue: " +
+	(if .review_overdue then "yes" else "no" end)'
 
 say "Trying to sync while offline: the changes stay safely pending."
 if "$bin/iro" --home "$home" sync 2>"$work/sync.err"; then
@@ -151,10 +208,14 @@ run "$bin/iro" --home "$home" sync
 "$bin/iro" --home "$home" status >"$work/status"
 grep -E '^(pending|last sync)' "$work/status" | show
 
-say "The server has the visit and the note (read from its own store):"
-run "$bin/iro-server" show --data "$data" "$visit"
+say "The server has the review and the visit (read from its own store):"
+run "$bin/iro-server" show --data "$data" "$review"
 echo
-run "$bin/iro-server" show --data "$data" "$note"
+run "$bin/iro-server" show --data "$data" "$visit"
+
+say "The council's SSDA903 Reviews return for today, from the server:"
+run "$bin/iro-server" export reviews --data "$data" --from "$today" \
+	--to "$today"
 
 stop
 printf '\nDone: the server is stopped and %s will now be removed.\n' "$work"

@@ -84,6 +84,19 @@ int cmd_init(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 
+/* cmd_casework.c */
+int cmd_import903(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+
+/* cmd_config.c */
+int cmd_holidays_import(int argc, char **argv);
+int cmd_holidays_add(int argc, char **argv);
+int cmd_holidays_cancel(int argc, char **argv);
+int cmd_holidays_list(int argc, char **argv);
+int cmd_config_set(int argc, char **argv);
+int cmd_config_get(int argc, char **argv);
+int cmd_config_list(int argc, char **argv);
+
 /* cmd_records.c */
 int cmd_record_show(int argc, char **argv);
 int cmd_record_list(int argc, char **argv);

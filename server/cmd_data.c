@@ -11,13 +11,18 @@
 #include "importer.h"
 #include "iro_error.h"
 #include "json.h"
+#include "settings.h"
 
 int
 cmd_init(int argc, char **argv)
 {
-	const char *data = NULL;
-	const struct cmd_opt opts[] = { { "--data", &data, NULL }, { 0 } };
+	const char *data = NULL, *council = NULL;
+	const struct cmd_opt opts[] = {
+		{ "--data", &data, NULL }, { "--council", &council, NULL },
+		{ 0 }
+	};
 	char err[512], path[4096], hex[2 * LIMIT_ID_LEN + 1];
+	struct settings_result res;
 	uint8_t id[LIMIT_ID_LEN];
 	struct store *st = NULL;
 	struct cmd_args a;
@@ -28,6 +33,11 @@ cmd_init(int argc, char **argv)
 	if ((rc = cmd_parse_args(argc, argv, opts, 0, &a)) != 0 ||
 	    (rc = cmd_need(data, "--data DIR")) != 0)
 		return rc;
+	if (council != NULL &&
+	    settings_check("council", council, err, sizeof(err)) != 0) {
+		cmd_complain("%s", err);
+		return CMD_EXIT_USAGE;
+	}
 	/* Said before store_init, which creates it, to tell a re-run. */
 	snprintf(path, sizeof(path), "%s/server.db", data);
 	existed = stat(path, &sb) == 0;
@@ -38,10 +48,18 @@ cmd_init(int argc, char **argv)
 	if ((rc = cmd_open_store(data, &st)) != 0)
 		return rc;
 	store_server_id(st, id);
+	if (council != NULL && (rc = settings_set(st, cmd_wall_ms(), "council",
+	    council, &res, err, sizeof(err))) != 0) {
+		store_close(st);
+		cmd_complain("%s", err);
+		return cmd_exit_for(rc);
+	}
 	store_close(st);
 	hex_encode(id, sizeof(id), hex);
 	printf("%s server data in '%s' (server id %s)\n",
 	    existed ? "kept the existing" : "created", data, hex);
+	if (council != NULL)
+		printf("council %s\n", council);
 	return 0;
 }
 

@@ -5,17 +5,14 @@
  * nothing), stop if there was any problem, then apply all rows in one
  * transaction.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "crypto.h"
 #include "csv.h"
+#include "file.h"
 #include "importer.h"
 #include "iro_error.h"
 #include "ledger.h"
@@ -64,60 +61,6 @@ add_problem(struct problems *p, size_t line, const char *fmt, ...)
 		p->n++;
 	}
 	p->total++;
-}
-
-static int
-read_file(const char *path, char **out, size_t *len, char *why,
-    size_t whylen)
-{
-	char *buf = NULL;
-	struct stat sb;
-	size_t n = 0;
-	ssize_t got;
-	int fd, rc = 0;
-
-	*out = NULL;
-	*len = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return why_set(why, whylen, errno == ENOENT ? IRO_ENOTFOUND :
-		    IRO_EIO, "cannot open '%s': %s", path, strerror(errno));
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		rc = why_set(why, whylen, IRO_EIO, "'%s' is not a file", path);
-		goto out;
-	}
-	if ((uint64_t)sb.st_size > IMPORTER_FILE_MAX) {
-		rc = why_set(why, whylen, IRO_ETOOBIG, "'%s' is over %u bytes",
-		    path, IMPORTER_FILE_MAX);
-		goto out;
-	}
-	/* One spare byte shows whether the file grew past its size. */
-	if ((buf = malloc((size_t)sb.st_size + 1)) == NULL) {
-		rc = IRO_ENOMEM;
-		goto out;
-	}
-	while (n <= (size_t)sb.st_size &&
-	    (got = read(fd, buf + n, (size_t)sb.st_size + 1 - n)) != 0) {
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			rc = why_set(why, whylen, IRO_EIO, "cannot read '%s': "
-			    "%s", path, strerror(errno));
-			goto out;
-		}
-		n += (size_t)got;
-	}
-	if (n > (size_t)sb.st_size)
-		rc = why_set(why, whylen, IRO_EIO, "'%s' changed while being "
-		    "read", path);
-out:
-	close(fd);
-	if (rc != 0) {
-		free(buf);
-		return rc;
-	}
-	*out = buf;
-	*len = n;
-	return 0;
 }
 
 static bool
@@ -416,7 +359,8 @@ importer_run(struct store *st, const char *path,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = read_file(path, &buf, &len, why, whylen)) != 0)
+	if ((rc = file_read(path, IMPORTER_FILE_MAX, &buf, &len, why,
+	    whylen)) != 0)
 		return rc;
 	if ((p.a = calloc(IMPORTER_PROBLEMS_MAX, sizeof(*p.a))) == NULL ||
 	    (rc = csv_open(buf, len, &lim, &csv)) != 0) {

@@ -229,3 +229,75 @@ json_devices(const struct store_device *d, size_t n, char **out)
 	}
 	return dump(a, out);
 }
+
+static json_t *
+holiday_json(const struct holidays_entry *e)
+{
+	json_t *o = json_object();
+	char d[11];
+	int err = 0;
+
+	if (o == NULL)
+		return NULL;
+	cal_format(e->day, d);
+	err |= json_object_set_new(o, "date", json_string(d));
+	err |= json_object_set_new(o, "title", e->title[0] != '\0' ?
+	    json_string(e->title) : json_null());
+	err |= json_object_set_new(o, "working", json_boolean(e->working));
+	err |= json_object_set_new(o, "source", json_string(
+	    e->source == HOLIDAYS_SERVER ? "server" : "shipped"));
+	if (err == 0)
+		return o;
+	json_decref(o);
+	return NULL;
+}
+
+int
+json_holidays(const struct holidays_entry *e, size_t n, char **out)
+{
+	json_t *a = json_array();
+	size_t i;
+	int err = 0;
+
+	for (i = 0; a != NULL && i < n && err == 0; i++)
+		err = json_array_append_new(a, holiday_json(&e[i]));
+	if (err != 0) {
+		json_decref(a);
+		a = NULL;
+	}
+	return dump(a, out);
+}
+
+static json_t *
+setting_json(const struct json_setting *s)
+{
+	json_t *o = json_object();
+	int err = 0;
+
+	if (o == NULL)
+		return NULL;
+	err |= json_object_set_new(o, "name", json_string(s->name));
+	err |= json_object_set_new(o, "value", s->value[0] != '\0' ?
+	    json_string(s->value) : json_null());
+	err |= json_object_set_new(o, "default", json_boolean(!s->set));
+	if (err == 0)
+		return o;
+	json_decref(o);
+	return NULL;
+}
+
+int
+json_settings(const struct json_setting *s, size_t n, char **out)
+{
+	json_t *a = json_array();
+	size_t i;
+	int err = 0;
+
+	for (i = 0; a != NULL && i < n && err == 0; i++)
+		err = json_array_append_new(a, setting_json(&s[i]));
+	if (err != 0) {
+		json_decref(a);
+		a = NULL;
+	}
+	return dump(a, out);
+}

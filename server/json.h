@@ -10,8 +10,10 @@
 #ifndef JSON_H
 #define JSON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
+#include "holidays.h"
 #include "store.h"
 
 /* {"id","type","fields":{name: value, ...},"deleted","conflicts":[...]}
@@ -32,5 +34,20 @@ int json_users(const struct store_user *u, size_t n, char **out);
 
 /* [{"id","user","name","revoked","enrolled","last_sync"}, ...] */
 int json_devices(const struct store_device *d, size_t n, char **out);
+
+/* [{"date","title","working","source"}, ...]: source "shipped" or
+ * "server", title null when unknown. */
+int json_holidays(const struct holidays_entry *e, size_t n, char **out);
+
+/* One setting as `config list` shows it. */
+struct json_setting {
+	const char *name;
+	const char *value;              /* "" = none */
+	bool set;                       /* false: the default */
+};
+
+/* [{"name","value","default"}, ...]: value null when none, default true
+ * when the value is the default (not set on this server). */
+int json_settings(const struct json_setting *s, size_t n, char **out);
 
 #endif

@@ -15,6 +15,7 @@
 #include "hlc.h"
 #include "iro_error.h"
 #include "ledger.h"
+#include "rules.h"
 #include "merge.h"
 #include "why.h"
 
@@ -23,6 +24,14 @@ struct verdict {
 	bool impostor;          /* names another device or user */
 	bool role_forbidden;    /* the role may not write this field */
 	char reason[LIMIT_MSG_STR_MAX + 1];
+};
+
+/* What apply_all lends each edit: the candidates of the edit being
+ * applied and the records accepted changes touched (n of each at most). */
+struct ledger_scratch {
+	uint8_t (*touched)[LIMIT_ID_LEN];
+	const struct change **cand;
+	size_t ntouched;
 };
 
 static int
@@ -191,29 +200,43 @@ cmp_id(const void *a, const void *b)
 	return memcmp(a, b, LIMIT_ID_LEN);
 }
 
-/* Decide and log one change of the push. */
+/*
+ * Decide what the log says of one change of the push before the casework
+ * rules: refused or a duplicate (1, done with it), or a candidate for
+ * acceptance (0).
+ */
 static int
-apply_one(struct store *st, const struct ledger_sender *who,
+triage(struct store *st, const struct ledger_sender *who,
     const struct change *c, const struct verdict *v, uint64_t now_ms,
-    struct hlc *clock, struct wire_push_resp *resp, char *why,
-    size_t whylen)
+    struct wire_push_resp *resp, char *why, size_t whylen)
 {
 	char reason[LIMIT_MSG_STR_MAX + 1];
-	struct store_entry e;
 	const char *code;
 	int rc;
 
 	if (v->impostor)
-		return refuse(st, who, c, now_ms, "forbidden", v->reason, resp);
-	if ((rc = logged_before(st, c, resp, why, whylen)) != 0)
-		return rc < 0 ? rc : 0;
-	if (v->role_forbidden)
-		return refuse(st, who, c, now_ms, "forbidden", v->reason, resp);
-	code = record_rule(st, who, c, reason, sizeof(reason), &rc);
-	if (rc != 0)
+		rc = refuse(st, who, c, now_ms, "forbidden", v->reason, resp);
+	else if ((rc = logged_before(st, c, resp, why, whylen)) != 0)
 		return rc;
-	if (code != NULL)
-		return refuse(st, who, c, now_ms, code, reason, resp);
+	else if (v->role_forbidden)
+		rc = refuse(st, who, c, now_ms, "forbidden", v->reason, resp);
+	else if ((code = record_rule(st, who, c, reason, sizeof(reason),
+	    &rc)) != NULL)
+		rc = refuse(st, who, c, now_ms, code, reason, resp);
+	else
+		return rc;
+	return rc == 0 ? 1 : rc;
+}
+
+/* Log c as accepted. */
+static int
+accept_one(struct store *st, const struct ledger_sender *who,
+    const struct change *c, uint64_t now_ms, struct hlc *clock,
+    struct wire_push_resp *resp)
+{
+	struct store_entry e;
+	int rc;
+
 	store_entry_init(&e);
 	e.status = STORE_ACCEPTED;
 	e.change = *c;                  /* borrowed: not cleared */
@@ -226,6 +249,64 @@ apply_one(struct store *st, const struct ledger_sender *who,
 	 * the server's own clock only needs to move past what it can. */
 	(void)hlc_observe(clock, c->ts.wall_ms, c->ts.counter);
 	return 0;
+}
+
+/*
+ * Whether c continues the edit that prev began: a device's edit is one
+ * or more changes to one record, made at one moment, with consecutive
+ * counters.  The casework rules judge an edit whole, as the device did
+ * before the edit entered its outbox.
+ */
+static bool
+same_edit(const struct change *prev, const struct change *c)
+{
+	return memcmp(prev->record, c->record, LIMIT_ID_LEN) == 0 &&
+	    memcmp(prev->ts.device, c->ts.device, LIMIT_ID_LEN) == 0 &&
+	    strcmp(prev->type, c->type) == 0 &&
+	    prev->ts.wall_ms == c->ts.wall_ms && c->seq == prev->seq + 1;
+}
+
+/*
+ * Apply the edit changes[0..n): each change is triaged, then the
+ * candidates are checked against the casework rules together, and either
+ * all accepted or all refused ("rule").  touched collects the records
+ * accepted changes touch.
+ */
+static int
+apply_edit(struct store *st, const struct ledger_sender *who,
+    const struct change *changes, size_t n, const struct verdict *v,
+    uint64_t now_ms, struct hlc *clock, struct ledger_scratch *sc,
+    struct wire_push_resp *resp, char *why, size_t whylen)
+{
+	char reason[LIMIT_MSG_STR_MAX + 1];
+	size_t i, ncand = 0;
+	bool broken = false;
+	int rc = 0;
+
+	for (i = 0; i < n; i++) {
+		rc = triage(st, who, &changes[i], &v[i], now_ms, resp, why,
+		    whylen);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			sc->cand[ncand++] = &changes[i];
+	}
+	rc = 0;
+	if (ncand > 0 && (rc = rules_check(st, sc->cand, ncand, reason,
+	    sizeof(reason), &broken)) != 0)
+		return rc;
+	for (i = 0; i < ncand && rc == 0; i++) {
+		if (broken) {
+			rc = refuse(st, who, sc->cand[i], now_ms, "rule", reason,
+			    resp);
+			continue;
+		}
+		rc = accept_one(st, who, sc->cand[i], now_ms, clock, resp);
+		if (rc == 0)
+			memcpy(sc->touched[sc->ntouched++], sc->cand[i]->record,
+			    LIMIT_ID_LEN);
+	}
+	return rc;
 }
 
 /* Merge every record in touched[0..n) again (sorted, each once). */
@@ -248,29 +329,30 @@ apply_all(struct store *st, const struct ledger_sender *who,
     const struct change *changes, size_t n, const struct verdict *v,
     uint64_t now_ms, struct wire_push_resp *resp, char *why, size_t whylen)
 {
-	uint8_t (*touched)[LIMIT_ID_LEN] = NULL;
-	size_t ntouched = 0, i;
-	uint64_t before;
+	struct ledger_scratch sc = { NULL, NULL, 0 };
 	struct hlc clock;
+	size_t i, j;
 	int rc;
 
-	if (n > 0 && (touched = calloc(n, LIMIT_ID_LEN)) == NULL)
-		return IRO_ENOMEM;
+	if ((sc.touched = calloc(n, LIMIT_ID_LEN)) == NULL ||
+	    (sc.cand = calloc(n, sizeof(*sc.cand))) == NULL) {
+		rc = IRO_ENOMEM;
+		goto out;
+	}
 	if ((rc = store_begin(st)) != 0)
 		goto out;
 	if ((rc = store_hlc_get(st, &clock)) != 0)
 		goto out;
-	for (i = 0; i < n && rc == 0; i++) {
-		before = resp->accepted;
-		rc = apply_one(st, who, &changes[i], &v[i], now_ms, &clock,
-		    resp, why, whylen);
-		if (rc == 0 && resp->accepted > before)
-			memcpy(touched[ntouched++], changes[i].record,
-			    LIMIT_ID_LEN);
+	for (i = 0; i < n && rc == 0; i = j) {
+		for (j = i + 1; j < n && same_edit(&changes[j - 1],
+		    &changes[j]); j++)
+			;
+		rc = apply_edit(st, who, &changes[i], j - i, &v[i], now_ms,
+		    &clock, &sc, resp, why, whylen);
 	}
 	if (rc == 0)
-		rc = refresh_all(st, touched, ntouched);
-	if (rc == 0 && ntouched > 0)
+		rc = refresh_all(st, sc.touched, sc.ntouched);
+	if (rc == 0 && sc.ntouched > 0)
 		rc = store_hlc_put(st, &clock);
 	if (rc == 0)
 		rc = store_commit(st);
@@ -283,7 +365,8 @@ out:
 			why_set(why, whylen, rc, "cannot apply the push: %s",
 			    iro_strerror(rc));
 	}
-	free(touched);
+	free(sc.touched);
+	free(sc.cand);
 	return rc;
 }
 

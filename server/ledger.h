@@ -39,8 +39,14 @@ struct ledger_sender {
  * reported refused again (and not logged twice); a change the role may
  * not write, or that creates a record of a type the role may not create,
  * is refused ("forbidden"); one whose record was logged with another type
- * is refused ("type_mismatch"); the rest are accepted, the server clock
- * observes them, and every record they touch is merged again.
+ * is refused ("type_mismatch").  The rest are judged by the casework
+ * rules (rules.h) one edit at a time - an edit being the consecutive
+ * changes of the push to one record from one device at one moment, with
+ * consecutive counters, as the device made them - against the store as
+ * it stands with the push's earlier edits applied: an edit that breaks a
+ * rule is refused whole ("rule", with the rule's reason).  The rest are
+ * accepted, the server clock observes them, and every record they touch
+ * is merged again.
  *
  * Returns 0, or with nothing written and a reason in why:
  * IRO_EINVAL (a change breaks a structural or schema rule), IRO_ESKEW (a

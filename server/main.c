@@ -14,7 +14,7 @@
 static const char usage_text[] =
 	"usage: " CMD_PROG " COMMAND [OPTIONS]\n"
 	"\n"
-	"  init --data DIR                      create the server's data\n"
+	"  init --data DIR [--council CODE]     create the server's data\n"
 	"  user add --data DIR --username NAME --role iro|manager|admin\n"
 	"           [--team TEAM] [--display-name TEXT]\n"
 	"                                       add an account (password on"
@@ -25,6 +25,25 @@ static const char usage_text[] =
 	"  import --data DIR FILE.csv           import children"
 	" (child_id,given_name,\n"
 	"                                       family_name,dob,iro)\n"
+	"  import-903 --data DIR --header FILE --episodes FILE\n"
+	"           [--reviews FILE] --allocations FILE\n"
+	"                                       import an SSDA903 extract"
+	" (CSV tables)\n"
+	"  export reviews|visits|decisions --data DIR --from DATE --to DATE\n"
+	"           [--out FILE]               write CSV (the SSDA903 Reviews"
+	" table, ...)\n"
+	"  holidays import --data DIR FILE      add GOV.UK bank-holidays.json"
+	" days\n"
+	"  holidays add --data DIR DATE [--title TEXT]\n"
+	"                                       make DATE a holiday\n"
+	"  holidays cancel --data DIR DATE      make a bank holiday a working"
+	" day\n"
+	"  holidays list --data DIR [--from DATE] [--to DATE] [--json]\n"
+	"                                       list shipped and server"
+	" holidays\n"
+	"  config set --data DIR NAME VALUE     set a council setting\n"
+	"  config get --data DIR NAME           print a setting\n"
+	"  config list --data DIR [--json]      list the settings\n"
 	"  serve --data DIR --listen HOST:PORT  serve the sync protocol\n"
 	"  show --data DIR ID [--json]          show a record (id or"
 	" child_id)\n"
@@ -46,6 +65,15 @@ static const struct command commands[] = {
 	{ "device", "list", cmd_device_list },
 	{ "device", "revoke", cmd_device_revoke },
 	{ "import", NULL, cmd_import },
+	{ "import-903", NULL, cmd_import903 },
+	{ "export", NULL, cmd_export },
+	{ "holidays", "import", cmd_holidays_import },
+	{ "holidays", "add", cmd_holidays_add },
+	{ "holidays", "cancel", cmd_holidays_cancel },
+	{ "holidays", "list", cmd_holidays_list },
+	{ "config", "set", cmd_config_set },
+	{ "config", "get", cmd_config_get },
+	{ "config", "list", cmd_config_list },
 	{ "serve", NULL, cmd_serve },
 	{ "show", NULL, cmd_record_show },
 	{ "records", NULL, cmd_record_list },
@@ -79,7 +107,8 @@ find_command(int argc, char **argv, int *nwords)
 static bool
 has_subcommands(const char *word)
 {
-	return strcmp(word, "user") == 0 || strcmp(word, "device") == 0;
+	return strcmp(word, "user") == 0 || strcmp(word, "device") == 0 ||
+	    strcmp(word, "holidays") == 0 || strcmp(word, "config") == 0;
 }
 
 int

@@ -31,10 +31,28 @@ take_home(struct cli *c, const char *cmd, const char *value)
 	return CLI_OK;
 }
 
+/* The global --today, accepted after the command word as well. */
+static int
+take_today(struct cli *c, const char *cmd, const char *value)
+{
+	if (!cli_date_ok(value)) {
+		cli_error(c, "%s: --today: expected a date YYYY-MM-DD, got '%s'",
+		    cmd, value);
+		return CLI_EUSAGE;
+	}
+	return cli_set_today(c, value);
+}
+
+static int
+is_word(const char *word, size_t len, const char *name)
+{
+	return strlen(name) == len && memcmp(word, name, len) == 0;
+}
+
 /* One option word argv[*i]; may consume the next word as its value. */
 static int
 option(struct cli *c, const char *cmd, int argc, char **argv, int *i,
-    struct args_opt *opts, size_t nopts)
+    struct args_opt *opts, size_t nopts, unsigned *order)
 {
 	const char *word = argv[*i] + 2, *eq, *value = NULL;
 	struct args_opt *o;
@@ -49,7 +67,8 @@ option(struct cli *c, const char *cmd, int argc, char **argv, int *i,
 		return ARGS_HELP;
 	}
 	o = find(opts, nopts, word, len);
-	if (o == NULL && !(len == 4 && memcmp(word, "home", 4) == 0)) {
+	if (o == NULL && !is_word(word, len, "home") &&
+	    !is_word(word, len, "today")) {
 		cli_error(c, "%s: unknown option '--%.*s' (see iro help %s)",
 		    cmd, (int)len, word, cmd);
 		return CLI_EUSAGE;
@@ -63,7 +82,8 @@ option(struct cli *c, const char *cmd, int argc, char **argv, int *i,
 		value = argv[++*i];
 	}
 	if (o == NULL)
-		return take_home(c, cmd, value);
+		return is_word(word, len, "home") ? take_home(c, cmd, value) :
+		    take_today(c, cmd, value);
 	if (!o->takes_value && value != NULL) {
 		cli_error(c, "%s: option '--%s' takes no value", cmd, o->name);
 		return CLI_EUSAGE;
@@ -72,7 +92,7 @@ option(struct cli *c, const char *cmd, int argc, char **argv, int *i,
 		cli_error(c, "%s: option '--%s' given twice", cmd, o->name);
 		return CLI_EUSAGE;
 	}
-	o->seen = 1;
+	o->seen = (int)++*order;
 	o->value = value;
 	return CLI_OK;
 }
@@ -82,6 +102,7 @@ args_parse(struct cli *c, const char *cmd, int argc, char **argv,
     struct args_opt *opts, size_t nopts, char **pos, size_t minpos,
     size_t maxpos, size_t *npos)
 {
+	unsigned order = 0;
 	int i, rc, dashdash = 0;
 
 	*npos = 0;
@@ -91,7 +112,8 @@ args_parse(struct cli *c, const char *cmd, int argc, char **argv,
 			continue;
 		}
 		if (!dashdash && strncmp(argv[i], "--", 2) == 0) {
-			rc = option(c, cmd, argc, argv, &i, opts, nopts);
+			rc = option(c, cmd, argc, argv, &i, opts, nopts,
+			    &order);
 			if (rc != CLI_OK)
 				return rc;
 			continue;

@@ -17,7 +17,8 @@ struct args_opt {
 	const char *name;        /* without the leading dashes */
 	int takes_value;
 	const char *value;       /* set by args_parse; borrowed from argv */
-	int seen;
+	int seen;                /* 0 if not given, else its place among the
+	                            options given: 1 for the first, 2 ... */
 };
 
 /* What args_parse returns besides an exit code. */
@@ -34,7 +35,7 @@ int args_parse(struct cli *c, const char *cmd, int argc, char **argv,
     struct args_opt *opts, size_t nopts, char **pos, size_t minpos,
     size_t maxpos, size_t *npos);
 
-/* args_flag - whether the option `name` was given. */
+/* args_flag - whether the option `name` was given (its place, 1...). */
 int args_flag(const struct args_opt *opts, size_t nopts, const char *name);
 
 /* args_value - the value of option `name`, or NULL if not given. */

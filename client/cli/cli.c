@@ -239,3 +239,73 @@ cli_open(struct cli *c, struct iro **out)
 	*out = c->h;
 	return CLI_OK;
 }
+
+int
+cli_date_ok(const char *s)
+{
+	static const int mdays[12] = {
+		31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+	int y, m, d, i;
+
+	for (i = 0; i < 10; i++) {
+		if (i == 4 || i == 7) {
+			if (s[i] != '-')
+				return 0;
+		} else if (s[i] < '0' || s[i] > '9') {
+			return 0;
+		}
+	}
+	if (s[10] != '\0')
+		return 0;
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return 0;
+	/* 29 February only in a leap year. */
+	return !(m == 2 && d == 29 &&
+	    !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)));
+}
+
+int
+cli_set_today(struct cli *c, const char *s)
+{
+	if (!cli_date_ok(s)) {
+		cli_error(c, "--today: expected a date YYYY-MM-DD, got '%s'", s);
+		return CLI_EUSAGE;
+	}
+	memcpy(c->today, s, CLI_DATE_LEN);
+	return CLI_OK;
+}
+
+int
+cli_today(struct cli *c, char out[CLI_DATE_LEN])
+{
+	const char *env = getenv("IRO_TODAY");
+	struct tm tm;
+	time_t now;
+
+	out[0] = '\0';
+	if (c->today[0] != '\0') {
+		memcpy(out, c->today, CLI_DATE_LEN);
+		return CLI_OK;
+	}
+	if (env != NULL && env[0] != '\0') {
+		if (!cli_date_ok(env)) {
+			cli_error(c, "IRO_TODAY: expected a date YYYY-MM-DD, "
+			    "got '%s'", env);
+			return CLI_EUSAGE;
+		}
+		memcpy(out, env, CLI_DATE_LEN);
+		return CLI_OK;
+	}
+	/* The IRO's working day is the local one, not UTC's. */
+	now = time(NULL);
+	if (localtime_r(&now, &tm) == NULL ||
+	    strftime(out, CLI_DATE_LEN, "%Y-%m-%d", &tm) != 10) {
+		cli_error(c, "cannot read the local date");
+		return CLI_EINTERNAL;
+	}
+	return CLI_OK;
+}

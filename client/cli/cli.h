@@ -36,7 +36,10 @@ struct cli {
 	int64_t skew_ms;         /* IRO_CLOCK_SKEW_MS */
 	int in_batch;
 	unsigned long line;
+	char today[11];          /* --today YYYY-MM-DD; "" if not given */
 };
+
+#define CLI_DATE_LEN 11          /* "YYYY-MM-DD" and a NUL */
 
 /*
  * cli_init - read the environment that shapes every command
@@ -67,6 +70,24 @@ int cli_open(struct cli *c, struct iro **out);
  * left for the caller.  Returns CLI_OK or an exit code after printing.
  */
 int cli_open_opts(struct cli *c, struct iro_open_opts *o);
+
+/*
+ * cli_set_today - pin "today" (--today): checks that s is a real date
+ * YYYY-MM-DD.  Returns CLI_OK or CLI_EUSAGE after printing why.
+ */
+int cli_set_today(struct cli *c, const char *s);
+
+/*
+ * cli_today - the date the casework commands take as today: --today,
+ * else $IRO_TODAY, else the local date.  Returns CLI_OK or CLI_EUSAGE
+ * after printing why (a malformed $IRO_TODAY).
+ */
+int cli_today(struct cli *c, char out[CLI_DATE_LEN]);
+
+/*
+ * cli_date_ok - whether s is a real calendar date written YYYY-MM-DD.
+ */
+int cli_date_ok(const char *s);
 
 /* cli_exit_code - the exit code for a library error: the one place that
  * maps IRO_E* to 0..4. */

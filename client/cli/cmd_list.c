@@ -1,11 +1,10 @@
 /*
- * cmd_list.c - listings: children, visits, notes.
+ * cmd_list.c - listings of one record type: visits, notes.
  */
 #include "cmd.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "args.h"
 #include "out.h"
@@ -28,20 +27,6 @@ field(const struct iro_record *r, const char *name)
 	if (v.type == IRO_V_BOOL)
 		return v.b ? "yes" : "no";
 	return "";
-}
-
-static int
-by_name(const void *a, const void *b)
-{
-	const struct iro_record *x = *(const struct iro_record *const *)a;
-	const struct iro_record *y = *(const struct iro_record *const *)b;
-	int d;
-
-	if ((d = strcasecmp(field(x, "family_name"), field(y, "family_name"))))
-		return d;
-	if ((d = strcasecmp(field(x, "given_name"), field(y, "given_name"))))
-		return d;
-	return strcmp(iro_record_id(x), iro_record_id(y));
 }
 
 static int
@@ -112,7 +97,7 @@ child_name(const struct iro_list *children, const char *id, char *buf,
 	return id;
 }
 
-/* Shared shape of the three listings. */
+/* Shared shape of the listings. */
 struct listing {
 	const char *cmd;
 	const char *type;
@@ -161,38 +146,6 @@ list_run(struct cli *c, const struct listing *l, int argc, char **argv)
 out:
 	free(recs);
 	iro_list_free(list);
-	return rc;
-}
-
-static int
-print_children(struct iro *h, const struct iro_record **recs, size_t n)
-{
-	static const char *const head[] = {
-		"CHILD ID", "NAME", "DOB", "IRO", "ID"
-	};
-	struct text_table *t = NULL;
-	const char *row[5];
-	char name[256];
-	size_t i;
-	int rc;
-
-	(void)h;
-	if ((rc = text_table_new(N(head), CELL_MAX, &t)) != 0)
-		return rc;
-	rc = text_table_add(t, head);
-	for (i = 0; i < n && rc == 0; i++) {
-		snprintf(name, sizeof name, "%s %s",
-		    field(recs[i], "given_name"), field(recs[i], "family_name"));
-		row[0] = field(recs[i], "child_id");
-		row[1] = name;
-		row[2] = field(recs[i], "dob");
-		row[3] = field(recs[i], "iro");
-		row[4] = iro_record_id(recs[i]);
-		rc = text_table_add(t, row);
-	}
-	if (rc == 0)
-		rc = text_table_print(t, stdout);
-	text_table_free(t);
 	return rc;
 }
 
@@ -257,16 +210,6 @@ print_notes(struct iro *h, const struct iro_record **recs, size_t n)
 	};
 
 	return print_child_records(h, recs, n, head, fields, N(head));
-}
-
-int
-cmd_children(struct cli *c, int argc, char **argv)
-{
-	static const struct listing l = {
-		"children", "child", 0, by_name, print_children, out_children
-	};
-
-	return list_run(c, &l, argc, argv);
 }
 
 int

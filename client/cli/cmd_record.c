@@ -1,6 +1,6 @@
 /*
- * cmd_record.c - commands that write or show one record: visit add,
- * note add, note finalise, show, set, unset, delete.
+ * cmd_record.c - commands that write or show one record: visit add and
+ * update, note add, finalise and correct, flag, show, set, unset, delete.
  */
 #include "cmd.h"
 
@@ -8,8 +8,9 @@
 #include <string.h>
 
 #include "args.h"
-#include "help.h"
 #include "out.h"
+#include "ropt.h"
+#include "sdesc.h"
 #include "text.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -23,108 +24,81 @@
 		return rc_ == ARGS_HELP ? CLI_OK : rc_;                    \
 } while (0)
 
-/* The child's record id for what the user typed (either id). */
+/* What every record command does first: parse, open the replica. */
 static int
-child_id(struct cli *c, struct iro *h, const char *cmd, const char *key,
-    char id[IRO_ID_HEX + 1])
+start(struct cli *c, const char *cmd, int argc, char **argv,
+    struct ropt_args *a, struct iro **h)
 {
-	int rc = iro_find_child(h, key, id);
+	int rc = ropt_parse(c, cmd, argc, argv, a);
 
-	if (rc == IRO_ENOTFOUND) {
-		cli_error(c, "%s: no child '%s' in this replica (see iro "
-		    "children)", cmd, key);
-		return CLI_EUSAGE;
-	}
-	return rc == 0 ? CLI_OK : cli_fail(c, rc, cmd);
-}
-
-static int
-create(struct cli *c, struct iro *h, const char *cmd, const char *type,
-    const struct iro_field_text *f, size_t n)
-{
-	char id[IRO_ID_HEX + 1];
-	int rc = iro_create(h, type, f, n, id);
-
-	if (rc != 0)
-		return cli_fail(c, rc, cmd);
-	printf("%s\n", id);
-	return CLI_OK;
+	if (rc != CLI_OK)
+		return rc;
+	return cli_open(c, h);
 }
 
 static int
 visit_add(struct cli *c, int argc, char **argv)
 {
-	struct args_opt opts[] = {
-		{ "date", 1, NULL, 0 }, { "seen-alone", 1, NULL, 0 },
-		{ "note", 1, NULL, 0 },
-	};
-	struct iro_field_text f[4];
-	char *pos[1], child[IRO_ID_HEX + 1];
+	struct iro_field_text f[ROPT_MAX + 1];
+	char child[IRO_ID_HEX + 1];
+	struct ropt_args a;
 	struct iro *h;
-	size_t npos, n = 0;
+	size_t n = 0;
 	int rc;
 
-	PARSE("visit add", opts, N(opts), pos, 1, 1, &npos);
-	if (!args_flag(opts, N(opts), "date")) {
-		cli_error(c, "visit add: --date YYYY-MM-DD is required");
+	if ((rc = start(c, "visit add", argc, argv, &a, &h)) != CLI_OK ||
+	    (rc = cmd_find_child(c, h, "visit add", a.pos[0], child)) != CLI_OK)
+		return rc == ARGS_HELP ? CLI_OK : rc;
+	f[n++] = (struct iro_field_text){ CMD_F_CHILD, child };
+	(void)ropt_fields(&a, "visit", f, N(f), &n);
+	return cmd_create(c, h, "visit add", "visit", f, n, 0, NULL);
+}
+
+/* `visit update`, `review update`: fields set in the order given. */
+static int
+update(struct cli *c, const char *cmd, const char *type, int argc,
+    char **argv)
+{
+	struct iro_field_text f[ROPT_MAX];
+	struct ropt_args a;
+	struct iro *h;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = start(c, cmd, argc, argv, &a, &h)) != CLI_OK ||
+	    (rc = cmd_record(c, h, cmd, a.pos[0], type, NULL)) != CLI_OK)
+		return rc == ARGS_HELP ? CLI_OK : rc;
+	(void)ropt_fields(&a, type, f, N(f), &n);
+	if (n == 0) {
+		cli_error(c, "%s: nothing to change (see iro help %s)", cmd,
+		    cmd);
 		return CLI_EUSAGE;
 	}
-	if ((rc = cli_open(c, &h)) != CLI_OK ||
-	    (rc = child_id(c, h, "visit add", pos[0], child)) != CLI_OK)
-		return rc;
-	f[n++] = (struct iro_field_text){ CMD_F_CHILD, child };
-	f[n++] = (struct iro_field_text){ CMD_F_DATE,
-	    args_value(opts, N(opts), "date") };
-	if (args_flag(opts, N(opts), "seen-alone"))
-		f[n++] = (struct iro_field_text){ CMD_F_SEEN_ALONE,
-		    args_value(opts, N(opts), "seen-alone") };
-	if (args_flag(opts, N(opts), "note"))
-		f[n++] = (struct iro_field_text){ CMD_F_NOTE,
-		    args_value(opts, N(opts), "note") };
-	return create(c, h, "visit add", "visit", f, n);
+	return cmd_set_fields(c, h, cmd, a.pos[0], f, n);
+}
+
+static int
+visit_update(struct cli *c, int argc, char **argv)
+{
+	return update(c, "visit update", "visit", argc, argv);
 }
 
 static int
 note_add(struct cli *c, int argc, char **argv)
 {
-	struct args_opt opts[] = { { "text", 1, NULL, 0 } };
-	struct iro_field_text f[2];
-	char *pos[1], child[IRO_ID_HEX + 1];
+	struct iro_field_text f[ROPT_MAX + 1];
+	char child[IRO_ID_HEX + 1];
+	struct ropt_args a;
 	struct iro *h;
-	size_t npos;
+	size_t n = 0;
 	int rc;
 
-	PARSE("note add", opts, N(opts), pos, 1, 1, &npos);
-	if (!args_flag(opts, N(opts), "text")) {
-		cli_error(c, "note add: --text TEXT is required");
-		return CLI_EUSAGE;
-	}
-	if ((rc = cli_open(c, &h)) != CLI_OK ||
-	    (rc = child_id(c, h, "note add", pos[0], child)) != CLI_OK)
-		return rc;
-	f[0] = (struct iro_field_text){ CMD_F_CHILD, child };
-	f[1] = (struct iro_field_text){ CMD_F_TEXT,
-	    args_value(opts, N(opts), "text") };
-	return create(c, h, "note add", "note", f, N(f));
-}
-
-/* The record `id` must exist and be of `type`. */
-static int
-expect_type(struct cli *c, struct iro *h, const char *cmd, const char *id,
-    const char *type)
-{
-	struct iro_record *r = NULL;
-	int rc = iro_get(h, id, &r);
-
-	if (rc != 0)
-		return cli_fail(c, rc, cmd);
-	if (strcmp(iro_record_type(r), type) != 0) {
-		cli_error(c, "%s: '%s' is a %s, not a %s", cmd, id,
-		    iro_record_type(r), type);
-		rc = CLI_EUSAGE;
-	}
-	iro_record_free(r);
-	return rc;
+	if ((rc = start(c, "note add", argc, argv, &a, &h)) != CLI_OK ||
+	    (rc = cmd_find_child(c, h, "note add", a.pos[0], child)) != CLI_OK)
+		return rc == ARGS_HELP ? CLI_OK : rc;
+	f[n++] = (struct iro_field_text){ CMD_F_CHILD, child };
+	(void)ropt_fields(&a, "note", f, N(f), &n);
+	return cmd_create(c, h, "note add", "note", f, n, 0, NULL);
 }
 
 static int
@@ -137,56 +111,111 @@ note_finalise(struct cli *c, int argc, char **argv)
 
 	PARSE("note finalise", NULL, 0, pos, 1, 1, &npos);
 	if ((rc = cli_open(c, &h)) != CLI_OK ||
-	    (rc = expect_type(c, h, "note finalise", pos[0], "note")) !=
+	    (rc = cmd_record(c, h, "note finalise", pos[0], "note", NULL)) !=
 	    CLI_OK)
 		return rc;
 	rc = iro_set(h, pos[0], CMD_F_STATUS, "final");
 	return rc == 0 ? CLI_OK : cli_fail(c, rc, "note finalise");
 }
 
-/* `visit SUB` and `note SUB`: pick the subcommand. */
+/* A correction is a new note naming the one it supersedes; the earlier
+ * note is left as it is, final or not. */
 static int
-subcommand(struct cli *c, const char *group, int argc, char **argv,
-    const char *const *names, int (*const *fns)(struct cli *, int,
-    char **), size_t n)
+note_correct(struct cli *c, int argc, char **argv)
 {
-	size_t i;
+	struct iro_field_text f[ROPT_MAX + 3];
+	struct iro_record *old = NULL;
+	const char *child, *type;
+	struct ropt_args a;
+	struct iro *h;
+	size_t n = 0;
+	int rc;
 
-	if (argc >= 1 && (strcmp(argv[0], "--help") == 0 ||
-	    strcmp(argv[0], "help") == 0)) {
-		help_show(stdout, group);
-		return CLI_OK;
-	}
-	for (i = 0; argc >= 1 && i < n; i++)
-		if (strcmp(argv[0], names[i]) == 0)
-			return fns[i](c, argc - 1, argv + 1);
-	if (argc < 1)
-		cli_error(c, "%s: missing subcommand (see iro help %s)", group,
-		    group);
-	else
-		cli_error(c, "%s: unknown subcommand '%s' (see iro help %s)",
-		    group, argv[0], group);
-	return CLI_EUSAGE;
+	if ((rc = start(c, "note correct", argc, argv, &a, &h)) != CLI_OK ||
+	    (rc = cmd_record(c, h, "note correct", a.pos[0], "note", &old)) !=
+	    CLI_OK)
+		return rc == ARGS_HELP ? CLI_OK : rc;
+	child = cmd_text(old, CMD_F_CHILD);
+	type = cmd_text(old, CMD_F_TYPE);
+	f[n++] = (struct iro_field_text){ CMD_F_CHILD, child };
+	if (type != NULL)
+		f[n++] = (struct iro_field_text){ CMD_F_TYPE, type };
+	f[n++] = (struct iro_field_text){ CMD_F_SUPERSEDES, a.pos[0] };
+	(void)ropt_fields(&a, "note", f, N(f), &n);
+	rc = cmd_create(c, h, "note correct", "note", f, n, 0, NULL);
+	iro_record_free(old);
+	return rc;
 }
 
 int
 cmd_visit(struct cli *c, int argc, char **argv)
 {
-	static const char *const names[] = { "add" };
-	static int (*const fns[])(struct cli *, int, char **) = { visit_add };
+	static const char *const names[] = { "add", "update" };
+	static const cmd_fn fns[] = { visit_add, visit_update };
 
-	return subcommand(c, "visit", argc, argv, names, fns, N(names));
+	return cmd_subcommand(c, "visit", argc, argv, names, fns, N(names));
 }
 
 int
 cmd_note(struct cli *c, int argc, char **argv)
 {
-	static const char *const names[] = { "add", "finalise", "finalize" };
-	static int (*const fns[])(struct cli *, int, char **) = {
-		note_add, note_finalise, note_finalise
+	static const char *const names[] = {
+		"add", "finalise", "finalize", "correct"
+	};
+	static const cmd_fn fns[] = {
+		note_add, note_finalise, note_finalise, note_correct
 	};
 
-	return subcommand(c, "note", argc, argv, names, fns, N(names));
+	return cmd_subcommand(c, "note", argc, argv, names, fns, N(names));
+}
+
+/* FIELD must name a field of the child record, as the schema has it. */
+static int
+check_child_field(struct cli *c, const char *field)
+{
+	struct sdesc d;
+	char list[1024];
+	size_t i, o = 0;
+	int rc;
+
+	if ((rc = sdesc_load("child", &d)) != 0)
+		return cli_fail(c, rc, "flag");
+	rc = sdesc_find(&d, field) != NULL ? CLI_OK : CLI_EUSAGE;
+	if (rc != CLI_OK) {
+		list[0] = '\0';
+		for (i = 0; i < d.n && o < sizeof list; i++) {
+			int w = snprintf(list + o, sizeof list - o, "%s%s",
+			    i ? ", " : "", d.f[i].name);
+
+			o += w < 0 ? 0 : (size_t)w;
+		}
+		cli_error(c, "flag: field '%s' is not a child field: expected "
+		    "one of %s", field, list);
+	}
+	sdesc_free(&d);
+	return rc;
+}
+
+int
+cmd_flag(struct cli *c, int argc, char **argv)
+{
+	struct iro_field_text f[ROPT_MAX + 2];
+	char child[IRO_ID_HEX + 1];
+	struct ropt_args a;
+	struct iro *h;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = ropt_parse(c, "flag", argc, argv, &a)) != CLI_OK)
+		return rc == ARGS_HELP ? CLI_OK : rc;
+	if ((rc = check_child_field(c, a.pos[1])) != CLI_OK ||
+	    (rc = cli_open(c, &h)) != CLI_OK ||
+	    (rc = cmd_find_child(c, h, "flag", a.pos[0], child)) != CLI_OK)
+		return rc;
+	f[n++] = (struct iro_field_text){ CMD_F_CHILD, child };
+	f[n++] = (struct iro_field_text){ "field", a.pos[1] };
+	(void)ropt_fields(&a, "flag", f, N(f), &n);
+	return cmd_create(c, h, "flag", "flag", f, n, 0, NULL);
 }
 
 /* One field per line; continuation lines of multi-line text indented. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "irosync.h"
+#include "ropt.h"
 
 struct topic {
 	const char *cmd;
@@ -32,17 +33,23 @@ static const struct topic topics[] = {
 	    "Show the user, server, device, pending and refused changes, open\n"
 	    "conflicts and the time of the last sync.\n", NULL },
 	{ "children", "iro children [--json]",
-	    "List the children in this replica, by family name.\n", NULL },
-	{ "visit add", "iro visit add CHILD --date YYYY-MM-DD "
-	    "[--seen-alone yes|no] [--note TEXT]",
-	    "Record a visit to CHILD (a record id or a council child id).\n"
-	    "Prints only the new visit's id.\n", "visit" },
+	    "List the caseload by next review due (then by family name): the\n"
+	    "due date, working days left or \"overdue N\" (working days), out\n"
+	    "of area, last visit, open decisions (with drift: carried forward\n"
+	    "more than once) and the stage of an open dispute.  \"-\" means\n"
+	    "none or unknown.\n", NULL },
+	{ "child", "iro child CHILD [--json]",
+	    "Show one child's whole picture from this replica: identity,\n"
+	    "placement, legal status, review schedule, reviews, visits, notes,\n"
+	    "decisions, disputes with their stages, and flags.\n", "child" },
+	{ "agenda", "iro agenda [--days N] [--json]",
+	    "What is due in the next N working days (default 20), by date:\n"
+	    "reviews, pre-review consultations not yet done, decisions,\n"
+	    "dispute responses and review records to complete.  Overdue items\n"
+	    "come first.\n", NULL },
 	{ "visits", "iro visits [CHILD] [--json]",
 	    "List visits, of one child if given, by date.\n", "visit" },
-	{ "note add", "iro note add CHILD --text TEXT",
-	    "Write a draft note about CHILD.  Prints only the new note's id.\n",
-	    "note" },
-	{ "note finalise", "iro note finalise ID",
+	{ "note finalise", "iro note finalise NOTE",
 	    "Make a note final: its text can no longer change.  A later edit is\n"
 	    "kept and shown as a conflict, never applied.\n", "note" },
 	{ "notes", "iro notes [CHILD] [--json]",
@@ -50,8 +57,8 @@ static const struct topic topics[] = {
 	{ "show", "iro show ID [--json]",
 	    "Show one record's fields; fields in conflict are marked.\n", NULL },
 	{ "set", "iro set ID FIELD VALUE",
-	    "Change one field, checked against the schema (see iro help visit\n"
-	    "add, iro help note add).\n", NULL },
+	    "Change one field, checked against the schema (see the record\n"
+	    "commands' help, e.g. iro help review update).\n", NULL },
 	{ "unset", "iro unset ID FIELD", "Clear one field.\n", NULL },
 	{ "delete", "iro delete ID --reason TEXT",
 	    "Mark a record deleted.  Nothing is removed: the deletion is a\n"
@@ -75,10 +82,24 @@ static const struct topic topics[] = {
 };
 #define NTOPICS (sizeof topics / sizeof topics[0])
 
+/* The overview's order: every topic and every record command. */
+static const char *const overview_order[] = {
+	"enrol", "sync", "status", "children", "child", "agenda",
+	"visit add", "visit update", "visits",
+	"note add", "note finalise", "note correct", "notes",
+	"review add", "review update", "review held", "review complete",
+	"review adjourn", "review cancel",
+	"decision add", "decision done", "decision drop", "decision carry",
+	"dispute add", "dispute escalate", "dispute respond",
+	"dispute cafcass", "dispute resolve", "dispute withdraw",
+	"flag", "show", "set", "unset", "delete", "conflicts", "resolve",
+	"batch", "help",
+};
+
 static const char overview[] =
-    "IRO Sync: record visits and notes offline, sync when you can.\n"
+    "IRO Sync: run an IRO's caseload offline, sync when you can.\n"
     "\n"
-    "usage: iro [--home DIR] COMMAND [ARGS]\n"
+    "usage: iro [--home DIR] [--today YYYY-MM-DD] COMMAND [ARGS]\n"
     "\n"
     "commands:\n";
 
@@ -88,7 +109,9 @@ static const char trailer[] =
     "$XDG_DATA_HOME/iro, else ~/.local/share/iro.  The passphrase comes from\n"
     "$IRO_PASSPHRASE, else the first line of the file $IRO_PASSPHRASE_FILE,\n"
     "else a prompt on the terminal.  IRO_CLOCK_SKEW_MS (signed ms) shifts\n"
-    "this device's clock, for testing clock-skew handling.\n"
+    "this device's clock, for testing clock-skew handling.  --today (any\n"
+    "command) or $IRO_TODAY pins the date the casework commands take as\n"
+    "today (default: the local date).\n"
     "\n"
     "exit codes: 0 ok, 1 internal error, 2 usage or invalid input,\n"
     "3 authentication (passphrase, password, device refused),\n"
@@ -105,50 +128,19 @@ topic_find(const char *cmd)
 	return NULL;
 }
 
-/* "visit" and "note" alone show both of their subcommands. */
+/* The words of one command, from either table. */
 static int
-show_group(FILE *f, const char *cmd)
+show_one(FILE *f, const char *cmd)
 {
-	size_t i, len = strlen(cmd);
-	const char *schema = NULL;
+	const struct topic *t = topic_find(cmd);
+	const struct ropt_cmd *r;
 	char *desc = NULL;
-	int found = 0;
 
-	for (i = 0; i < NTOPICS; i++) {
-		if (strncmp(topics[i].cmd, cmd, len) != 0 ||
-		    topics[i].cmd[len] != ' ')
-			continue;
-		fprintf(f, "%susage: %s\n\n%s", found ? "\n" : "",
-		    topics[i].usage, topics[i].text);
-		schema = topics[i].schema;
-		found = 1;
+	if (t == NULL) {
+		if ((r = ropt_find(cmd)) == NULL)
+			return IRO_ENOTFOUND;
+		return ropt_help(f, r);
 	}
-	if (!found)
-		return IRO_ENOTFOUND;
-	if (schema != NULL && iro_schema_describe(schema, &desc) == 0) {
-		fprintf(f, "\n%s", desc);
-		free(desc);
-	}
-	return 0;
-}
-
-int
-help_show(FILE *f, const char *cmd)
-{
-	const struct topic *t;
-	char *desc = NULL;
-	size_t i;
-
-	if (cmd == NULL || cmd[0] == '\0') {
-		fputs(overview, f);
-		for (i = 0; i < NTOPICS; i++)
-			fprintf(f, "  %s\n", topics[i].usage);
-		fputs(trailer, f);
-		return 0;
-	}
-	t = topic_find(cmd);
-	if (t == NULL)
-		return show_group(f, cmd);
 	fprintf(f, "usage: %s\n\n%s", t->usage, t->text);
 	if (t->schema != NULL && iro_schema_describe(t->schema, &desc) == 0) {
 		fprintf(f, "\n%s", desc);
@@ -157,10 +149,57 @@ help_show(FILE *f, const char *cmd)
 	return 0;
 }
 
+/* "review", "visit", ... alone show every one of their subcommands. */
+static int
+show_group(FILE *f, const char *cmd)
+{
+	size_t i, len = strlen(cmd);
+	int found = 0, rc = 0;
+
+	for (i = 0; i < sizeof overview_order / sizeof *overview_order &&
+	    rc == 0; i++) {
+		if (strncmp(overview_order[i], cmd, len) != 0 ||
+		    overview_order[i][len] != ' ')
+			continue;
+		if (found)
+			fputc('\n', f);
+		rc = show_one(f, overview_order[i]);
+		found = 1;
+	}
+	return found ? rc : IRO_ENOTFOUND;
+}
+
+int
+help_show(FILE *f, const char *cmd)
+{
+	size_t i;
+
+	if (cmd == NULL || cmd[0] == '\0') {
+		fputs(overview, f);
+		for (i = 0; i < sizeof overview_order / sizeof *overview_order;
+		    i++)
+			fprintf(f, "  %s\n", help_usage(overview_order[i]));
+		fputs(trailer, f);
+		return 0;
+	}
+	if (topic_find(cmd) == NULL && ropt_find(cmd) == NULL)
+		return show_group(f, cmd);
+	return show_one(f, cmd);
+}
+
 const char *
 help_usage(const char *cmd)
 {
+	/* Built on demand for the record commands; the CLI is one thread. */
+	static char built[512];
 	const struct topic *t = cmd ? topic_find(cmd) : NULL;
+	const struct ropt_cmd *r;
 
-	return t ? t->usage : "iro help";
+	if (t != NULL)
+		return t->usage;
+	if (cmd != NULL && (r = ropt_find(cmd)) != NULL) {
+		ropt_usage_short(r, built, sizeof built);
+		return built;
+	}
+	return "iro help";
 }

@@ -8,6 +8,16 @@
 #include "cli.h"
 #include "cmd.h"
 
+/* Whether word is the global option name, alone or as name=VALUE. */
+static int
+global(const char *word, const char *name)
+{
+	size_t len = strlen(name);
+
+	return strncmp(word, name, len) == 0 &&
+	    (word[len] == '\0' || word[len] == '=');
+}
+
 int
 main(int argc, char **argv)
 {
@@ -19,17 +29,27 @@ main(int argc, char **argv)
 	(void)signal(SIGPIPE, SIG_IGN);
 	if ((rc = cli_init(&c)) != CLI_OK)
 		return rc;
-	while (i < argc && strncmp(argv[i], "--home", 6) == 0) {
-		if (argv[i][6] == '=') {
-			c.home_opt = argv[i] + 7;
+	while (i < argc && (global(argv[i], "--home") ||
+	    global(argv[i], "--today"))) {
+		const char *name = global(argv[i], "--home") ? "--home" :
+		    "--today", *value;
+		size_t len = strlen(name);
+
+		if (argv[i][len] == '=') {
+			value = argv[i] + len + 1;
 			i++;
-		} else if (argv[i][6] == '\0' && i + 1 < argc) {
-			c.home_opt = argv[i + 1];
+		} else if (argv[i][len] == '\0' && i + 1 < argc) {
+			value = argv[i + 1];
 			i += 2;
 		} else {
-			cli_error(&c, "--home needs a directory");
+			cli_error(&c, "%s needs a %s", name, name[2] == 'h' ?
+			    "directory" : "date YYYY-MM-DD");
 			return CLI_EUSAGE;
 		}
+		if (name[2] == 'h')
+			c.home_opt = value;
+		else if ((rc = cli_set_today(&c, value)) != CLI_OK)
+			return rc;
 	}
 	if (i >= argc) {
 		cli_error(&c, "no command given (see iro help)");

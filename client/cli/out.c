@@ -167,30 +167,148 @@ out_records(FILE *f, const struct iro_record *const *recs, size_t n)
 	return emit(f, a, err);
 }
 
-static const char *const child_fields[] = {
-	"child_id", "given_name", "family_name", "dob", "iro"
-};
+/* The summary of one child, as `iro children --json` gives it. */
+static json_t *
+summary(const struct iro_child_summary *s, int *err)
+{
+	json_t *o = json_object();
+	int due = s->next_review_due != NULL;
+
+	set(o, "id", jstr(s->id), err);
+	set(o, "child_id", jstr(s->child_id), err);
+	set(o, "given_name", jstr(s->given_name), err);
+	set(o, "family_name", jstr(s->family_name), err);
+	set(o, "dob", jstr(s->dob), err);
+	set(o, "iro", jstr(s->iro), err);
+	set(o, "next_review_due", jstr(s->next_review_due), err);
+	set(o, "review_overdue", json_boolean(s->review_overdue), err);
+	set(o, "working_days_left", due ?
+	    json_integer(s->working_days_left) : json_null(), err);
+	set(o, "review_basis", jstr(s->review_basis), err);
+	set(o, "out_of_area", s->out_of_area < 0 ? json_null() :
+	    json_boolean(s->out_of_area), err);
+	set(o, "last_visit", jstr(s->last_visit), err);
+	set(o, "open_decisions", json_integer(s->open_decisions), err);
+	set(o, "drifting_decisions", json_integer(s->drifting_decisions),
+	    err);
+	set(o, "dispute_stage", jstr(s->dispute_stage), err);
+	set(o, "dispute_response_due", jstr(s->dispute_response_due), err);
+	set(o, "consultation_done", json_boolean(s->consultation_done), err);
+	return o;
+}
 
 int
-out_children(FILE *f, const struct iro_record *const *recs, size_t n)
+out_caseload(FILE *f, const struct iro_caseload *c)
 {
-	json_t *a = json_array(), *o;
-	struct iro_value v;
-	size_t i, k;
+	struct iro_child_summary s;
+	json_t *a = json_array();
+	size_t i, n = iro_caseload_count(c);
 	int err = 0;
 
 	for (i = 0; i < n && err == 0; i++) {
+		if ((err = iro_caseload_at(c, i, &s)) != 0)
+			break;
+		append(a, summary(&s, &err), &err);
+	}
+	return emit(f, a, err);
+}
+
+int
+out_agenda(FILE *f, const struct iro_agenda *ag)
+{
+	struct iro_agenda_item it;
+	json_t *a = json_array(), *o;
+	size_t i, n = iro_agenda_count(ag);
+	int err = 0;
+
+	for (i = 0; i < n && err == 0; i++) {
+		if ((err = iro_agenda_at(ag, i, &it)) != 0)
+			break;
 		o = json_object();
-		set(o, "id", jstr(iro_record_id(recs[i])), &err);
-		for (k = 0; k < sizeof child_fields / sizeof *child_fields;
-		    k++) {
-			if (iro_record_get(recs[i], child_fields[k], &v) != 0)
-				v.type = IRO_V_NIL;
-			set(o, child_fields[k], jvalue(&v), &err);
-		}
+		set(o, "date", jstr(it.date), &err);
+		set(o, "kind", jstr(it.kind), &err);
+		set(o, "child", jstr(it.child), &err);
+		set(o, "child_id", jstr(it.child_id), &err);
+		set(o, "child_name", jstr(it.child_name), &err);
+		set(o, "record", jstr(it.record), &err);
+		set(o, "text", jstr(it.text), &err);
+		set(o, "working_days_left", json_integer(it.working_days_left),
+		    &err);
+		set(o, "overdue", json_boolean(it.overdue), &err);
 		append(a, o, &err);
 	}
 	return emit(f, a, err);
+}
+
+/* A record as {"id", field: value, ...}. */
+static json_t *
+flat(const struct iro_record *r, int *err)
+{
+	json_t *o = json_object();
+	struct iro_value v;
+	const char *name;
+	size_t i, n = iro_record_nfields(r);
+	int conflicted;
+
+	set(o, "id", jstr(iro_record_id(r)), err);
+	for (i = 0; i < n; i++)
+		if (iro_record_field(r, i, &name, &v, &conflicted) == 0 &&
+		    strcmp(name, "id") != 0)
+			set(o, name, jvalue(&v), err);
+	return o;
+}
+
+static json_t *
+flat_list(const struct iro_list *l, int *err)
+{
+	json_t *a = json_array();
+	size_t i, n = iro_list_count(l);
+
+	for (i = 0; i < n && *err == 0; i++)
+		append(a, flat(iro_list_at(l, i), err), err);
+	return a;
+}
+
+/* Each dispute with "stages": its stages, in the order listed. */
+static json_t *
+disputes(const struct iro_list *d, const struct iro_list *stages, int *err)
+{
+	const struct iro_record *st;
+	json_t *a = json_array(), *o, *sa;
+	struct iro_value v;
+	size_t i, j, n = iro_list_count(d), ns = iro_list_count(stages);
+
+	for (i = 0; i < n && *err == 0; i++) {
+		o = flat(iro_list_at(d, i), err);
+		sa = json_array();
+		for (j = 0; j < ns; j++) {
+			st = iro_list_at(stages, j);
+			if (iro_record_get(st, "dispute", &v) == 0 &&
+			    v.type == IRO_V_STR && strcmp(v.s,
+			    iro_record_id(iro_list_at(d, i))) == 0)
+				append(sa, flat(st, err), err);
+		}
+		set(o, "stages", sa, err);
+		append(a, o, err);
+	}
+	return a;
+}
+
+int
+out_child(FILE *f, const struct out_child_view *v)
+{
+	json_t *o = json_object();
+	int err = 0;
+
+	set(o, "child", flat(v->child, &err), &err);
+	set(o, "summary", summary(v->summary, &err), &err);
+	set(o, "reviews", flat_list(v->reviews, &err), &err);
+	set(o, "visits", flat_list(v->visits, &err), &err);
+	set(o, "notes", flat_list(v->notes, &err), &err);
+	set(o, "decisions", flat_list(v->decisions, &err), &err);
+	set(o, "disputes", disputes(v->disputes, v->stages, &err), &err);
+	set(o, "flags", flat_list(v->flags, &err), &err);
+	return emit(f, o, err);
 }
 
 static json_t *

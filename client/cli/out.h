@@ -28,8 +28,38 @@ int out_record(FILE *f, const struct iro_record *r);
 /* An array of records, each as out_record() writes it. */
 int out_records(FILE *f, const struct iro_record *const *recs, size_t n);
 
-/* An array of {"id","child_id","given_name","family_name","dob","iro"}. */
-int out_children(FILE *f, const struct iro_record *const *recs, size_t n);
+/*
+ * The caseload, in its order: an array of {"id","child_id","given_name",
+ * "family_name","dob","iro","next_review_due","review_overdue",
+ * "working_days_left","review_basis","out_of_area","last_visit",
+ * "open_decisions","drifting_decisions","dispute_stage",
+ * "dispute_response_due","consultation_done"}.  Dates are "YYYY-MM-DD"
+ * or null; working_days_left is null when no review is due, out_of_area
+ * null when unknown.
+ */
+int out_caseload(FILE *f, const struct iro_caseload *c);
+
+/* The agenda, in its order: an array of {"date","kind","child",
+ * "child_id","child_name","record","text","working_days_left",
+ * "overdue"}. */
+int out_agenda(FILE *f, const struct iro_agenda *a);
+
+/* What `iro child` shows; every member borrowed. */
+struct out_child_view {
+	const struct iro_record *child;
+	const struct iro_child_summary *summary;
+	const struct iro_list *reviews, *visits, *notes, *decisions,
+	    *disputes, *stages, *flags;
+};
+
+/*
+ * {"child":{...},"summary":{...as out_caseload...},"reviews":[...],
+ *  "visits":[...],"notes":[...],"decisions":[...],
+ *  "disputes":[{...,"stages":[...]}],"flags":[...]}, each record as
+ * {"id", FIELD: VALUE, ...}; a dispute's stages are those of `stages`
+ * that name it.
+ */
+int out_child(FILE *f, const struct out_child_view *v);
 
 /* An array of {"id","record","type","field","current","values":[{"value",
  *  "by","device","at","refused_by_rule"}]}. */

@@ -199,3 +199,16 @@ text_table_free(struct text_table *t)
 	free(t->cells);
 	free(t);
 }
+
+void
+text_days_left(int due, int overdue, int left, char *buf, size_t len)
+{
+	if (!due)
+		snprintf(buf, len, "-");
+	else if (overdue && left < 0)
+		snprintf(buf, len, "overdue %d", -left);
+	else if (overdue)
+		snprintf(buf, len, "overdue");
+	else
+		snprintf(buf, len, "%d", left);
+}

@@ -46,4 +46,11 @@ int text_table_print(const struct text_table *t, FILE *f);
 
 void text_table_free(struct text_table *t);
 
+/*
+ * text_days_left - working days left as a person reads them, into buf:
+ * "-" when nothing is due, "overdue N" (N working days) when overdue
+ * ("overdue" alone when not a whole working day late), else N.
+ */
+void text_days_left(int due, int overdue, int left, char *buf, size_t len);
+
 #endif

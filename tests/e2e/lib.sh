@@ -13,7 +13,7 @@ IRO_BIN_DIR=${IRO_BIN_DIR:-$top/build/bin}
 # Seconds any one run of a binary may take before it is killed.
 IRO_CMD_TIMEOUT=${IRO_CMD_TIMEOUT:-180}
 export IRO_BIN_DIR
-unset IRO_HOME IRO_PASSPHRASE IRO_PASSPHRASE_FILE IRO_CLOCK_SKEW_MS \
+unset IRO_HOME IRO_PASSPHRASE IRO_PASSPHRASE_FILE IRO_CLOCK_SKEW_MS IRO_TODAY \
 	IRO_DEVICE_NAME XDG_DATA_HOME
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/iro-e2e.XXXXXX") || exit 1

@@ -622,7 +622,7 @@ test_status_counts(void **state)
 	assert_string_equal(st.role, "iro");
 	assert_string_equal(st.server, "");
 	assert_int_equal(strlen(st.device), IRO_ID_HEX);
-	assert_int_equal(st.pending, 6);   /* 3 + child, text, status */
+	assert_int_equal(st.pending, 7);   /* 3 + child, type, text, status */
 	assert_int_equal(st.refused, 0);
 	assert_int_equal(st.conflicts, 0);
 	assert_int_equal(st.last_sync_ms, 0);
@@ -658,7 +658,7 @@ test_reopen_keeps_records(void **state)
 	iro_record_free(r);
 	/* New edits continue the counter. */
 	assert_int_equal(iro_set(f->h, id, "text", "again"), 0);
-	assert_int_equal(pending(f), 4);
+	assert_int_equal(pending(f), 5);
 }
 
 static void
