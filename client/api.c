@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "codes.h"
 #include "crypto.h"
 #include "handle.h"
 #include "hex.h"
@@ -320,4 +321,10 @@ iro_schema_describe(const char *type, char **out)
 	if (t == NULL)
 		return IRO_ENOTFOUND;
 	return schema_describe(t, out);
+}
+
+const char *
+iro_code_meaning(const char *list, const char *code)
+{
+	return codes_meaning(codes_list_find(list), code);
 }

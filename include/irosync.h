@@ -485,6 +485,15 @@ int iro_sync(struct iro *h, const struct iro_sync_opts *opts,
 /* ---- Schema ---------------------------------------------------------- */
 
 /*
+ * iro_code_meaning - what an SSDA903 code means, for people: list is
+ * "legal_status", "placement_type", "placement_provider",
+ * "participation" or "sex"; e.g. ("legal_status", "C2") gives "full care
+ * order".  Returns a static string, or NULL for an unknown list or code.
+ * Thread-safe.
+ */
+const char *iro_code_meaning(const char *list, const char *code);
+
+/*
  * iro_schema_describe - a human-readable list of `type`'s fields, their
  * value types and allowed values, for --help.  *out is malloc'd; caller
  * frees it with free().  Returns IRO_ENOTFOUND for an unknown type.

@@ -95,6 +95,18 @@ val(const struct iro_record *r, const char *name, char *buf, size_t len)
 	}
 }
 
+/* A coded field with what the code means: "C2 (full care order)". */
+static const char *
+coded(const struct iro_record *r, const char *name, char *buf, size_t len)
+{
+	const char *code = val(r, name, buf, len);
+	const char *meaning = iro_code_meaning(name, code);
+
+	if (meaning != NULL && code != buf)
+		snprintf(buf, len, "%s (%s)", code, meaning);
+	return code == buf || meaning == NULL ? code : buf;
+}
+
 static void
 line(const char *label, const char *value)
 {
@@ -106,7 +118,7 @@ print_identity(const struct picture *p)
 {
 	const struct iro_record *r = p->child;
 	const struct iro_child_summary *s = &p->s;
-	char b[8][64], text[512];
+	char b[8][128], text[1024];
 
 	printf("%s %s\n", or_none(s->given_name), or_none(s->family_name));
 	line("child id", or_none(s->child_id));
@@ -114,7 +126,7 @@ print_identity(const struct picture *p)
 	snprintf(text, sizeof text, "%s, sex %s", or_none(s->dob),
 	    val(r, "sex", b[0], sizeof b[0]));
 	line("born", text);
-	line("legal status", val(r, "legal_status", b[0], sizeof b[0]));
+	line("legal status", coded(r, "legal_status", b[0], sizeof b[0]));
 	snprintf(text, sizeof text, "since %s%s%s",
 	    val(r, "care_start", b[0], sizeof b[0]),
 	    cmd_text(r, "care_end") ? ", ended " : "",
@@ -122,9 +134,9 @@ print_identity(const struct picture *p)
 	line("care", text);
 	snprintf(text, sizeof text, "%s since %s, provider %s, postcode %s, "
 	    "council %s, out of area %s, long-term foster %s",
-	    val(r, "placement_type", b[0], sizeof b[0]),
+	    coded(r, "placement_type", b[0], sizeof b[0]),
 	    val(r, "placement_start", b[1], sizeof b[1]),
-	    val(r, "placement_provider", b[2], sizeof b[2]),
+	    coded(r, "placement_provider", b[2], sizeof b[2]),
 	    val(r, "placement_postcode", b[3], sizeof b[3]),
 	    val(r, "placement_council", b[4], sizeof b[4]),
 	    yes_no(s->out_of_area),

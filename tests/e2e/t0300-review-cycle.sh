@@ -11,7 +11,7 @@
 # export is exactly the imported history plus the new review.
 . tests/e2e/lib.sh
 
-plan 65
+plan 67
 
 ext=tests/data/review-cycle
 export IRO_PASSPHRASE="review cycle"
@@ -62,6 +62,10 @@ enrol "$A" asha.patel >/dev/null || bail "cannot enrol the laptop"
 
 # ---- the caseload on 9 March 2026 ------------------------------------
 export IRO_TODAY=2026-03-09
+run iro --home "$A" child C1001
+like "$OUT" "legal status +C2 \\(full care order\\)" \
+	"the child's picture says what the legal status code means"
+like "$OUT" "U6 \\(foster placement" "and what the placement type means"
 run iro --home "$A" children --json
 CH=$OUT
 kid() { jget "$CH" "map(select(.child_id == \"$1\"))[0] | $2"; }

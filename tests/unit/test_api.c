@@ -672,6 +672,18 @@ test_sync_needs_enrolment(void **state)
 }
 
 static void
+test_code_meaning(void **state)
+{
+	(void)state;
+	assert_string_equal(iro_code_meaning("legal_status", "C2"),
+	    "full care order");
+	assert_non_null(iro_code_meaning("participation", "PN0"));
+	assert_null(iro_code_meaning("legal_status", "Z9"));
+	assert_null(iro_code_meaning("no_such_list", "C2"));
+	assert_null(iro_code_meaning(NULL, NULL));
+}
+
+static void
 test_schema_describe(void **state)
 {
 	char *s = NULL;
@@ -726,6 +738,7 @@ main(void)
 		T(test_status_counts),
 		T(test_reopen_keeps_records),
 		T(test_sync_needs_enrolment),
+		T(test_code_meaning),
 		T(test_schema_describe),
 		T(test_enrol_refuses_existing_replica),
 	};
