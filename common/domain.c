@@ -10,7 +10,6 @@
  * import left breaking a rule (or a child whose data changed since) can
  * still be edited elsewhere; what an edit sets is always checked.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,6 +18,7 @@
 #include "domain.h"
 #include "iro_error.h"
 #include "schema.h"
+#include "why.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -34,21 +34,6 @@ struct view {
 	size_t n;
 };
 
-static int say(char *why, size_t whylen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int
-say(char *why, size_t whylen, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why != NULL && whylen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(why, whylen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 /* The latest of the changes to field name, or NULL. */
 static const struct change *
@@ -194,10 +179,10 @@ check_review_status(const struct view *v, char *why, size_t whylen)
 	if (to != NULL && (strcmp(to, from) == 0 || listed(allowed, to)))
 		return 0;
 	if (to == NULL)
-		return say(why, whylen, IRO_ESTATE,
+		return why_set(why, whylen, IRO_ESTATE,
 		    "review status cannot be cleared (allowed from '%s': %s)",
 		    from, allowed);
-	return say(why, whylen, IRO_ESTATE,
+	return why_set(why, whylen, IRO_ESTATE,
 	    "review status cannot go from '%s' to '%s' (allowed from '%s': %s)",
 	    from, to, from, allowed);
 }
@@ -220,11 +205,11 @@ check_participation(const struct view *v, const struct view *child,
 		return 0;
 	age = age_on(dob, on);
 	if (strcmp(pn, "PN0") == 0 && age >= 4)
-		return say(why, whylen, IRO_EINVAL,
+		return why_set(why, whylen, IRO_EINVAL,
 		    "participation 'PN0' is only for children under 4 on the "
 		    "review date; the child was %d", age);
 	if (strcmp(pn, "PN0") != 0 && age < 4)
-		return say(why, whylen, IRO_EINVAL,
+		return why_set(why, whylen, IRO_EINVAL,
 		    "participation '%s' is only for children aged 4 or over on "
 		    "the review date; the child was %d (allowed: PN0)", pn,
 		    age < 0 ? 0 : age);
@@ -247,7 +232,7 @@ check_format(const struct view *v, const struct view *child, char *why,
 		return 0;
 	place = word(child, "placement_type", pbuf);
 	if (!codes_is_long_term_foster(place))
-		return say(why, whylen, IRO_EINVAL,
+		return why_set(why, whylen, IRO_EINVAL,
 		    "format 'no_meeting' is only for a long-term foster "
 		    "placement (U1, U4) of 12 months or more; the child's "
 		    "placement_type is %s%s%s", place != NULL ? "'" : "",
@@ -261,7 +246,7 @@ check_format(const struct view *v, const struct view *child, char *why,
 		return 0;
 	cal_format(start, d1);
 	cal_format(on, d2);
-	return say(why, whylen, IRO_EINVAL,
+	return why_set(why, whylen, IRO_EINVAL,
 	    "format 'no_meeting' is only for a long-term foster placement "
 	    "(U1, U4) of 12 months or more; the placement began %s, less "
 	    "than 12 months before the meeting_date %s", d1, d2);
@@ -284,7 +269,7 @@ check_placement_type(const struct view *v, char *why, size_t whylen)
 		return 0;
 	codes_years(&codes_placement_type, place, years, sizeof(years));
 	cal_format(start, d);
-	return say(why, whylen, IRO_EINVAL,
+	return why_set(why, whylen, IRO_EINVAL,
 	    "placement_type '%s' is not valid on placement_start %s "
 	    "(collection year %d-%02d; '%s' is valid %s)", place, d,
 	    codes_year(start), (codes_year(start) + 1) % 100, place, years);
@@ -305,7 +290,7 @@ check_flag(const struct view *v, char *why, size_t whylen)
 	if (strcmp(name, CHANGE_FIELD_DELETED) != 0 &&
 	    schema_field_find(ct, name) != NULL)
 		return 0;
-	return say(why, whylen, IRO_EINVAL,
+	return why_set(why, whylen, IRO_EINVAL,
 	    "flag field '%s' is not a field of a child record", name);
 }
 
@@ -321,7 +306,7 @@ domain_check(const char *type, const struct merge_record *current,
 	if (why != NULL && whylen > 0)
 		why[0] = '\0';
 	if (changes == NULL || n == 0)
-		return say(why, whylen, IRO_EINVAL, "no changes to check");
+		return why_set(why, whylen, IRO_EINVAL, "no changes to check");
 	if (v.t == NULL)
 		return 0;   /* schema_check_change names the unknown type */
 	if (strcmp(v.t->name, "review") == 0) {

@@ -1,6 +1,7 @@
 /*
  * why.h - filling a caller's reason buffer: the `why` out-parameter that
- * server functions use to say what went wrong, in words for a person.
+ * functions on both sides use to say what went wrong, in words for a
+ * person.
  */
 #ifndef WHY_H
 #define WHY_H
