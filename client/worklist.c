@@ -207,7 +207,7 @@ fill_child(const struct iro_record *r, struct casework_child *out)
 	if (casework_adoption_parse(worklist_str(r, "adoption_stage"),
 	    &out->adoption) != 0)
 		out->adoption = CASEWORK_ADOPTION_NONE;
-	out->placement_start = worklist_date(r, "placement_start");
+	out->adoption_since = worklist_date(r, "adoption_since");
 	out->out_of_area = rec_bool(r, "out_of_area");
 }
 

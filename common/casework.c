@@ -132,12 +132,13 @@ casework_adoption_parse(const char *s, enum casework_adoption *out)
 enum schedule_kind
 casework_schedule(const struct casework_child *c)
 {
-	/* Placed without a known placement date cannot run the 28-day
-	 * clock; the authority schedule is the nearest honest answer. */
-	if (c->adoption == CASEWORK_ADOPTION_PLACED)
-		return c->placement_start != CASEWORK_NO_DATE ?
-		    SCHEDULE_ADOPTION_PLACED : SCHEDULE_ADOPTION_AUTHORITY;
-	if (c->adoption == CASEWORK_ADOPTION_AUTHORITY)
+	/* Without the date the stage began neither adoption clock can
+	 * run; the child's reviews stay on the schedule they were on. */
+	if (c->adoption_since != CASEWORK_NO_DATE &&
+	    c->adoption == CASEWORK_ADOPTION_PLACED)
+		return SCHEDULE_ADOPTION_PLACED;
+	if (c->adoption_since != CASEWORK_NO_DATE &&
+	    c->adoption == CASEWORK_ADOPTION_AUTHORITY)
 		return SCHEDULE_ADOPTION_AUTHORITY;
 	return c->short_breaks ? SCHEDULE_SHORT_BREAKS : SCHEDULE_STANDARD;
 }
@@ -187,7 +188,8 @@ casework_next_review(const struct cal_holidays *h,
 	memset(&in, 0, sizeof(in));
 	in.kind = casework_schedule(c);
 	in.care_start = c->care_start;
-	in.placed_for_adoption = c->placement_start;
+	in.adoption_since = c->adoption_since != CASEWORK_NO_DATE ?
+	    c->adoption_since : SCHEDULE_NO_DATE;
 	in.held = held;
 	for (i = 0; i < c->nreviews; i++)
 		if (review_held(&c->reviews[i]))

@@ -102,7 +102,9 @@ struct casework_child {
 	cal_day care_end;                 /* set: no review due */
 	bool short_breaks;                /* legal status V3 or V4 */
 	enum casework_adoption adoption;
-	cal_day placement_start;          /* the adoptive placement's start */
+	cal_day adoption_since;           /* when the adoption stage began
+	                                     (authority, or placement); NO_DATE
+	                                     when not known */
 	int out_of_area;                  /* -1 unknown, 0 or 1 */
 	const struct casework_review *reviews;
 	size_t nreviews;
@@ -148,9 +150,9 @@ int casework_review_status_parse(const char *s,
 int casework_adoption_parse(const char *s, enum casework_adoption *out);
 
 /*
- * casework_schedule - the schedule c's reviews follow: adoption (when
- * placed and the placement date is known, else authority), short
- * breaks, or the standard one.
+ * casework_schedule - the schedule c's reviews follow: the adoption
+ * stage's (placed, or authority) when adoption_since is known, else
+ * short breaks or the standard one, as for a child not being adopted.
  */
 enum schedule_kind casework_schedule(const struct casework_child *c);
 

@@ -47,6 +47,13 @@ basis_of(size_t n)
 	    SCHEDULE_SUBSEQUENT;
 }
 
+static bool
+adoption(const struct schedule_input *in)
+{
+	return in->kind == SCHEDULE_ADOPTION_AUTHORITY ||
+	    in->kind == SCHEDULE_ADOPTION_PLACED;
+}
+
 static int
 check_input(const struct schedule_input *in)
 {
@@ -55,8 +62,8 @@ check_input(const struct schedule_input *in)
 	if (!cal_valid(in->care_start) || (in->nheld > 0 && in->held == NULL) ||
 	    in->nheld > SCHEDULE_HELD_MAX)
 		return IRO_EINVAL;
-	if (in->kind == SCHEDULE_ADOPTION_PLACED &&
-	    !cal_valid(in->placed_for_adoption))
+	if (adoption(in) && in->adoption_since != SCHEDULE_NO_DATE &&
+	    !cal_valid(in->adoption_since))
 		return IRO_EINVAL;
 	if (in->kind != SCHEDULE_STANDARD &&
 	    in->kind != SCHEDULE_SHORT_BREAKS &&
@@ -69,12 +76,14 @@ check_input(const struct schedule_input *in)
 	return 0;
 }
 
-/* The due date from the counted reviews s, for each kind of schedule. */
+/* The due date from the counted reviews s under schedule `kind`, the
+ * adoption kinds counting from `since`. */
 static int
 due_date(const struct cal_holidays *h, const struct schedule_input *in,
-    const struct held_summary *s, cal_day *due)
+    enum schedule_kind kind, cal_day since, const struct held_summary *s,
+    cal_day *due)
 {
-	switch (in->kind) {
+	switch (kind) {
 	case SCHEDULE_STANDARD:
 		if (s->n == 0)
 			return cal_add_working_days(h, in->care_start, 20, due);
@@ -85,12 +94,12 @@ due_date(const struct cal_holidays *h, const struct schedule_input *in,
 		return cal_add_months(s->last, 6, due);
 	case SCHEDULE_ADOPTION_AUTHORITY:
 		if (s->n == 0)
-			return cal_add_months(in->care_start, 3, due);
-		return cal_add_months(s->last, s->n == 1 ? 3 : 6, due);
+			return cal_add_months(since, 3, due);
+		return cal_add_months(s->last, 6, due);
 	case SCHEDULE_ADOPTION_PLACED:
 		if (s->n == 0) {
 			/* "Within 4 weeks": 28 calendar days. */
-			*due = in->placed_for_adoption + 28;
+			*due = since + 28;
 			return cal_valid(*due) ? 0 : IRO_EINVAL;
 		}
 		return cal_add_months(s->last, s->n == 1 ? 3 : 6, due);
@@ -103,6 +112,7 @@ schedule_next_review(const struct cal_holidays *h,
     const struct schedule_input *in, struct schedule_due *out)
 {
 	struct held_summary s;
+	enum schedule_kind kind;
 	cal_day from, due = 0;
 	int rc;
 
@@ -114,17 +124,20 @@ schedule_next_review(const struct cal_holidays *h,
 	out->held = 0;
 	if (in == NULL || (rc = check_input(in)) != 0)
 		return IRO_EINVAL;
-	/* A placement for adoption starts its own sequence of reviews. */
+	/* An adoption stage starts its own sequence of reviews; without
+	 * its date only the standard schedule can be run honestly. */
+	kind = in->kind;
 	from = in->care_start;
-	if (in->kind == SCHEDULE_ADOPTION_PLACED &&
-	    in->placed_for_adoption > from)
-		from = in->placed_for_adoption;
+	if (adoption(in) && in->adoption_since == SCHEDULE_NO_DATE)
+		kind = SCHEDULE_STANDARD;
+	else if (adoption(in) && in->adoption_since > from)
+		from = in->adoption_since;
 	summarise(in, from, &s);
 	out->last_held = s.last;
 	out->held = s.n;
 	if (in->care_ended)
 		return 0;
-	if ((rc = due_date(h, in, &s, &due)) != 0) {
+	if ((rc = due_date(h, in, kind, from, &s, &due)) != 0) {
 		out->last_held = -1;
 		out->held = 0;
 		return rc;

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "calendar.h"
 
@@ -24,24 +25,32 @@ enum schedule_kind {
 	SCHEDULE_STANDARD = 0,
 	/* V3/V4: none -> care_start + 3 months; then last + 6 months */
 	SCHEDULE_SHORT_BREAKS,
-	/* authority to place: none -> care_start + 3 months; one -> last
-	 * + 3 months; two or more -> last + 6 months */
+	/* authority to place (reg 36 of the Adoption Agencies Regulations
+	 * 2005): counts only reviews on or after adoption_since, the date
+	 * of the authority; none -> adoption_since + 3 months; then last
+	 * + 6 months */
 	SCHEDULE_ADOPTION_AUTHORITY,
-	/* placed for adoption: counts only reviews on or after
-	 * placed_for_adoption; none -> placed_for_adoption + 28 days;
-	 * one -> that review + 3 months; two or more -> last + 6 months */
+	/* placed for adoption (reg 36): counts only reviews on or after
+	 * adoption_since, the date of the placement; none -> adoption_since
+	 * + 28 days; one -> that review + 3 months; two or more -> last
+	 * + 6 months */
 	SCHEDULE_ADOPTION_PLACED
 };
 
 #define SCHEDULE_HELD_MAX 1000       /* entries in schedule_input.held */
+#define SCHEDULE_NO_DATE INT32_MIN   /* adoption_since not known */
 
 /* What the schedule depends on. */
 struct schedule_input {
 	enum schedule_kind kind;
 	cal_day care_start;          /* start of the current period of care */
 	bool care_ended;             /* period of care over: nothing due */
-	cal_day placed_for_adoption; /* SCHEDULE_ADOPTION_PLACED: when;
-	                              * ignored by the other kinds */
+	cal_day adoption_since;      /* the adoption kinds: when the stage
+	                              * began (authority granted, or placed);
+	                              * one before care_start counts as
+	                              * care_start; SCHEDULE_NO_DATE when
+	                              * not known (the standard schedule
+	                              * then runs); ignored by other kinds */
 	const cal_day *held;         /* actual dates of held reviews (status
 	                              * held or completed, their meeting_date),
 	                              * any order, duplicates allowed; borrowed */
@@ -51,8 +60,8 @@ struct schedule_input {
 enum schedule_basis {
 	SCHEDULE_NONE = 0,        /* nothing due (care ended) */
 	SCHEDULE_FIRST,           /* no counted review yet (in this period
-	                           * of care; for adoption placed, since
-	                           * the placement) */
+	                           * of care; for the adoption kinds, since
+	                           * adoption_since) */
 	SCHEDULE_SECOND,          /* one counted review */
 	SCHEDULE_SUBSEQUENT       /* two or more */
 };
@@ -68,10 +77,12 @@ struct schedule_due {
  * schedule_next_review - the next review's due date.  Counted reviews are
  * the distinct dates in `held` on or after care_start (reviews of an
  * earlier period of care are ignored; a review on care_start counts), and
- * for SCHEDULE_ADOPTION_PLACED on or after placed_for_adoption too;
- * basis, held and last_held describe them.  Intervals run from the actual
- * dates, so an early review resets the clock.  care_ended: basis
- * SCHEDULE_NONE, due 0 (held and last_held still filled in).
+ * for the adoption kinds on or after adoption_since too (a review on that
+ * day counts); basis, held and last_held describe them.  An adoption kind
+ * with adoption_since SCHEDULE_NO_DATE runs SCHEDULE_STANDARD: a missing
+ * date never stops the caseload.  Intervals run from the actual dates, so
+ * an early review resets the clock.  care_ended: basis SCHEDULE_NONE, due
+ * 0 (held and last_held still filled in).
  * Returns 0, or IRO_EINVAL (NULL in or out, unknown kind, a date out of
  * range, NULL held with nheld > 0, nheld > SCHEDULE_HELD_MAX, a due date
  * past CAL_MAX_YEAR); *out is then basis SCHEDULE_NONE, due 0, held 0,

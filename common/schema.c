@@ -136,6 +136,9 @@ static const struct schema_field child_fields[] = {
 	    "long-term foster placement, U1 or U4 (derived)"),
 	F_ENUM("adoption_stage", adoption_stages, R_SERVER,
 	    "adoption: authority to place, or placed for adoption"),
+	F_DATE("adoption_since", R_SERVER,
+	    "date the current adoption stage began: authority to place, or "
+	    "placement for adoption"),
 	F_STR("social_worker", 100, R_SERVER, "allocated social worker"),
 	F_STR("iro", LIMIT_USER_MAX, R_SERVER,
 	    "username of the allocated IRO"),

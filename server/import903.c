@@ -106,7 +106,7 @@ check_store(struct store *st, const struct ssda903_extract *x,
 /* Builds the list of fields for upsert_record; strings "" are nil. */
 struct fields {
 	struct upsert_field f[CHILD_FIELDS];
-	char dates[4][11];
+	char dates[5][11];
 	size_t n, ndates;
 };
 
@@ -207,6 +207,8 @@ write_child(struct store *st, uint64_t now_ms, const char *council,
 	put_bool(&fs, "out_of_area", settings_out_of_area(council, pc));
 	put_bool(&fs, "long_term_foster", ch->long_term_foster);
 	put_str(&fs, "adoption_stage", ch->adoption_stage);
+	put_date(&fs, "adoption_since", strcmp(ch->adoption_stage, "none") != 0,
+	    ch->adoption_since);
 	if (x->has_social_worker)
 		put_str(&fs, "social_worker", ch->social_worker);
 	put_str(&fs, "iro", ch->iro);

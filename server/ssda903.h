@@ -25,7 +25,10 @@
  * back over episodes that changed only the legal status (RNE L), since
  * the placement itself did not change then; long_term_foster for U1/U4;
  * adoption_stage "placed" for A3-A6, else "authority" under a placement
- * or freeing order (E1, D1), else "none".
+ * or freeing order (E1, D1), else "none"; adoption_since the DECOM of the
+ * first episode of the unbroken run, within the current period of care,
+ * that ends with the last episode and is in that stage (PLACE A3-A6 for
+ * "placed", LS E1 or D1 for "authority").
  *
  * Every problem is reported with its file and line; one problem makes the
  * whole extract invalid.  Pure: no store, no globals; thread-safe.
@@ -89,6 +92,7 @@ struct ssda903_child {
 	char placement_council[10];             /* PL_LA */
 	bool long_term_foster;
 	const char *adoption_stage;             /* static string */
+	cal_day adoption_since;                 /* unless stage is "none" */
 	char iro[LIMIT_USER_MAX + 1];           /* "" = no IRO allocated */
 	char given_name[SSDA903_NAME_MAX + 1];
 	char family_name[SSDA903_NAME_MAX + 1];

@@ -131,6 +131,41 @@ check_episode(struct s9 *s, const struct ssda903_child *ch,
 		    "episode (line %zu) ended the period of care", prev->line);
 }
 
+/* PLACE A3-A6 (the only A codes the extract accepts). */
+static bool
+placed_for_adoption(const struct s9_episode *e)
+{
+	return e->place[0] == 'A';
+}
+
+/* A placement order (E1) or freeing order (D1): authority to place. */
+static bool
+under_authority(const struct s9_episode *e)
+{
+	return strcmp(e->ls, "E1") == 0 || strcmp(e->ls, "D1") == 0;
+}
+
+/* When the adoption stage began: the DECOM of the first of the unbroken
+ * run of episodes in that stage that ends with the last one, within the
+ * current period of care (e[start..n)).  0 for stage "none". */
+static cal_day
+adoption_since(const struct s9_episode *e, size_t start, size_t n,
+    const char *stage)
+{
+	bool (*in_stage)(const struct s9_episode *);
+	size_t k;
+
+	if (strcmp(stage, "placed") == 0)
+		in_stage = placed_for_adoption;
+	else if (strcmp(stage, "authority") == 0)
+		in_stage = under_authority;
+	else
+		return 0;
+	for (k = n - 1; k > start && in_stage(&e[k - 1]); k--)
+		;
+	return e[k].decom;
+}
+
 /* Derive ch's care and placement from its episodes e[0..n), sorted by
  * DECOM and already checked. */
 static void
@@ -169,12 +204,13 @@ derive(struct s9 *s, struct ssda903_child *ch, const struct s9_episode *e,
 	memcpy(ch->placement_council, last->council,
 	    sizeof(ch->placement_council));
 	ch->long_term_foster = codes_is_long_term_foster(last->place);
-	if (last->place[0] == 'A')
+	if (placed_for_adoption(last))
 		ch->adoption_stage = "placed";
-	else if (strcmp(last->ls, "E1") == 0 || strcmp(last->ls, "D1") == 0)
+	else if (under_authority(last))
 		ch->adoption_stage = "authority";
 	else
 		ch->adoption_stage = "none";
+	ch->adoption_since = adoption_since(e, start, n, ch->adoption_stage);
 }
 
 static void
@@ -346,8 +382,10 @@ s9_cross_check(struct s9 *s)
 	int rc;
 
 	children_unique(s);
-	for (i = 0; i < x->nchildren; i++)
+	for (i = 0; i < x->nchildren; i++) {
 		x->children[i].adoption_stage = NULL;
+		x->children[i].adoption_since = 0;
+	}
 	episodes(s);
 	if ((rc = reviews(s)) != 0)
 		return rc;

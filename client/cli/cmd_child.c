@@ -142,7 +142,14 @@ print_identity(const struct picture *p)
 	    yes_no(s->out_of_area),
 	    val(r, "long_term_foster", b[5], sizeof b[5]));
 	line("placement", text);
-	line("adoption", val(r, "adoption_stage", b[0], sizeof b[0]));
+	if (cmd_text(r, "adoption_since") != NULL) {
+		snprintf(text, sizeof text, "%s since %s",
+		    val(r, "adoption_stage", b[0], sizeof b[0]),
+		    cmd_text(r, "adoption_since"));
+		line("adoption", text);
+	} else {
+		line("adoption", val(r, "adoption_stage", b[0], sizeof b[0]));
+	}
 	line("social worker", val(r, "social_worker", b[0], sizeof b[0]));
 	line("iro", or_none(s->iro));
 }

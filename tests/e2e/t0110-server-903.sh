@@ -6,7 +6,7 @@
 # listed, and settings (a new council code derives out_of_area again).
 . "$(dirname "$0")/lib.sh"
 
-plan 38
+plan 39
 
 x=$top/tests/data/ssda903
 data=$TMP/data
@@ -57,6 +57,8 @@ is "$(field C1004 care_end)$(field C1001 care_end)" '"2025-04-30"null' \
 	"care_end only when the last episode ended care"
 is "$(field C1005 adoption_stage)$(field C1005 iro)" '"placed"null' \
 	"placed for adoption (A5); an empty IRO leaves the child unallocated"
+is "$(field C1005 adoption_since)$(field C1001 adoption_since)" '"2025-02-10"null' \
+	"adoption_since is when the placement for adoption began"
 run srv records --data "$data" --type review --json
 is "$(printf '%s' "$OUT" | jq '[.[] | select(.fields.status == "completed")] | length')" 7 \
 	"each Reviews row is a completed review"

@@ -61,7 +61,7 @@ kid(void)
 	c.dob = D("2012-03-04");
 	c.care_start = D("2025-01-06");
 	c.care_end = NO;
-	c.placement_start = NO;
+	c.adoption_since = NO;
 	c.out_of_area = -1;
 	return c;
 }
@@ -242,17 +242,71 @@ test_adoption_schedules(void **state)
 
 	(void)state;
 	c.adoption = CASEWORK_ADOPTION_PLACED;
-	c.placement_start = D("2025-03-03");
+	c.adoption_since = D("2025-03-03");
 	assert_int_equal(casework_schedule(&c), SCHEDULE_ADOPTION_PLACED);
 	s = summary(&c, "2025-03-04");
 	assert_int_equal(s.next.due, D("2025-03-31"));
-	c.placement_start = NO;
-	assert_int_equal(casework_schedule(&c), SCHEDULE_ADOPTION_AUTHORITY);
+	/* Placed on a date not known: the standard schedule, not a
+	 * failure. */
+	c.adoption_since = NO;
+	assert_int_equal(casework_schedule(&c), SCHEDULE_STANDARD);
+	s = summary(&c, "2025-01-27");
+	assert_int_equal(s.next.basis, SCHEDULE_FIRST);
+	assert_int_equal(s.next.due, D("2025-02-03"));
 	c.adoption = CASEWORK_ADOPTION_AUTHORITY;
+	assert_int_equal(casework_schedule(&c), SCHEDULE_STANDARD);
 	c.short_breaks = true;
+	assert_int_equal(casework_schedule(&c), SCHEDULE_SHORT_BREAKS);
+	c.adoption_since = D("2025-01-06");
 	assert_int_equal(casework_schedule(&c), SCHEDULE_ADOPTION_AUTHORITY);
 	s = summary(&c, "2025-01-27");
 	assert_int_equal(s.next.due, D("2025-04-06"));
+}
+
+/* Authority to place granted after two reviews: the next is due 3
+ * months after the authority, not 6 after the last review. */
+static void
+test_adoption_authority_after_reviews(void **state)
+{
+	struct casework_review r[] = {
+		review("r1", CASEWORK_REVIEW_COMPLETED, "2025-01-30"),
+		review("r2", CASEWORK_REVIEW_HELD, "2025-04-28"),
+		review("r3", CASEWORK_REVIEW_PLANNED, NULL),
+	};
+	struct casework_child c = kid();
+	struct schedule_due d;
+	struct casework_summary s;
+
+	(void)state;
+	c.reviews = r;
+	c.nreviews = 3;
+	assert_int_equal(casework_next_review(hol, &c, &d), 0);
+	assert_int_equal(d.due, D("2025-10-28"));
+	c.adoption = CASEWORK_ADOPTION_AUTHORITY;
+	c.adoption_since = D("2025-06-16");
+	assert_int_equal(casework_next_review(hol, &c, &d), 0);
+	assert_int_equal(d.basis, SCHEDULE_FIRST);
+	assert_int_equal(d.due, D("2025-09-16"));
+	assert_int_equal(d.held, 0);
+	s = summary(&c, "2025-09-17");
+	assert_true(s.overdue);
+	/* The review after the authority: then 6-monthly. */
+	r[2] = review("r3", CASEWORK_REVIEW_HELD, "2025-09-10");
+	assert_int_equal(casework_next_review(hol, &c, &d), 0);
+	assert_int_equal(d.basis, SCHEDULE_SECOND);
+	assert_int_equal(d.due, D("2026-03-10"));
+	/* Placed for adoption on 1 Dec: 28 days, then 3 months, then 6. */
+	c.adoption = CASEWORK_ADOPTION_PLACED;
+	c.adoption_since = D("2025-12-01");
+	assert_int_equal(casework_next_review(hol, &c, &d), 0);
+	assert_int_equal(d.due, D("2025-12-29"));
+	r[0] = review("r1", CASEWORK_REVIEW_HELD, "2025-12-22");
+	assert_int_equal(casework_next_review(hol, &c, &d), 0);
+	assert_int_equal(d.due, D("2026-03-22"));
+	r[1] = review("r2", CASEWORK_REVIEW_COMPLETED, "2026-03-20");
+	assert_int_equal(casework_next_review(hol, &c, &d), 0);
+	assert_int_equal(d.basis, SCHEDULE_SUBSEQUENT);
+	assert_int_equal(d.due, D("2026-09-20"));
 }
 
 static void
@@ -437,6 +491,34 @@ test_agenda_review_and_consultation(void **state)
 	it = &a->items[1];
 	assert_int_equal(it->kind, CASEWORK_ITEM_CONSULTATION);
 	assert_int_equal(it->date, D("2025-02-03"));
+	casework_agenda_free(a);
+}
+
+/* A caseload with an adoption date missing still gives its agenda,
+ * that child on the standard schedule; the other runs its 28 days. */
+static void
+test_agenda_adoption_dates(void **state)
+{
+	struct casework_child c[2] = { kid(), kid() };
+	struct casework_agenda *a;
+	const struct casework_item *it;
+	size_t i, seen = 0;
+
+	(void)state;
+	c[0].adoption = CASEWORK_ADOPTION_PLACED;
+	c[1].id = "c2";
+	c[1].adoption = CASEWORK_ADOPTION_PLACED;
+	c[1].adoption_since = D("2025-01-13");
+	a = agenda(c, 2, "2025-01-27", 20);
+	for (i = 0; i < a->n; i++) {
+		it = &a->items[i];
+		if (it->kind != CASEWORK_ITEM_REVIEW_DUE)
+			continue;
+		seen++;
+		assert_int_equal(it->date, it->child == &c[0] ?
+		    D("2025-02-03") : D("2025-02-10"));
+	}
+	assert_int_equal(seen, 2);
 	casework_agenda_free(a);
 }
 
@@ -813,12 +895,14 @@ main(void)
 		cmocka_unit_test(test_no_care_start_nothing_due),
 		cmocka_unit_test(test_short_breaks_schedule),
 		cmocka_unit_test(test_adoption_schedules),
+		cmocka_unit_test(test_adoption_authority_after_reviews),
 		cmocka_unit_test(test_out_of_area_and_last_visit),
 		cmocka_unit_test(test_open_decisions_and_drift),
 		cmocka_unit_test(test_dispute_current_stage),
 		cmocka_unit_test(test_dispute_awaiting_comes_first),
 		cmocka_unit_test(test_consultation),
 		cmocka_unit_test(test_agenda_review_and_consultation),
+		cmocka_unit_test(test_agenda_adoption_dates),
 		cmocka_unit_test(test_agenda_consultation_done_not_listed),
 		cmocka_unit_test(test_agenda_overdue_review),
 		cmocka_unit_test(test_agenda_window_edges),

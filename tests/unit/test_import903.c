@@ -184,10 +184,58 @@ test_derive_adoption_and_no_council(void **state)
 	assert_false(x.has_council);
 	assert_false(x.has_names);
 	assert_string_equal(child(&x, "P1")->adoption_stage, "placed");
+	assert_int_equal(child(&x, "P1")->adoption_since, day("2025-02-10"));
 	assert_string_equal(child(&x, "P1")->iro, "");
 	assert_string_equal(child(&x, "P2")->adoption_stage, "authority");
+	assert_int_equal(child(&x, "P2")->adoption_since, day("2025-02-10"));
 	assert_string_equal(child(&x, "P2")->placement_postcode, "");
 	assert_int_equal(x.nreviews, 0);
+	ssda903_extract_clear(&x);
+}
+
+/* adoption_since: the start of the unbroken run of episodes in the
+ * child's adoption stage that ends with the last one, within the
+ * current period of care. */
+static void
+test_derive_adoption_since(void **state)
+{
+	struct ssda903_extract x;
+	struct seen s;
+
+	(void)state;
+	assert_int_equal(parse(HEADER "Q1,F,01/01/2018\nQ2,M,01/01/2018\n"
+	    "Q3,F,01/01/2018\nQ4,M,01/01/2018\nQ5,F,01/01/2018\n",
+	    EPISODES
+	    /* care order, then a placement order, then placed */
+	    "Q1,01/03/2024,S,C2,U6,PR1,15/01/2025,X1,\n"
+	    "Q1,15/01/2025,L,E1,U6,PR1,20/05/2025,X1,\n"
+	    "Q1,20/05/2025,P,E1,A6,PR1,,,\n"
+	    /* authority across a change of placement */
+	    "Q2,01/03/2024,S,C2,U6,PR1,15/01/2025,X1,\n"
+	    "Q2,15/01/2025,L,E1,U6,PR1,01/04/2025,X1,\n"
+	    "Q2,01/04/2025,P,E1,U5,PR1,,,\n"
+	    /* an authority in an earlier period of care does not count */
+	    "Q3,01/01/2020,S,E1,A5,PR1,01/06/2020,E11,\n"
+	    "Q3,01/09/2024,S,E1,U6,PR1,,,\n"
+	    /* placed, disrupted, placed again: the latest placement */
+	    "Q4,01/03/2025,S,E1,A5,PR1,01/05/2025,X1,\n"
+	    "Q4,01/05/2025,P,E1,U6,PR1,01/08/2025,X1,\n"
+	    "Q4,01/08/2025,P,E1,A4,PR1,,,\n"
+	    /* placed, then disrupted: authority since the order */
+	    "Q5,01/03/2025,S,E1,A5,PR1,01/05/2025,X1,\n"
+	    "Q5,01/05/2025,P,E1,U6,PR1,,,\n",
+	    NULL, "CHILD,IRO\nQ1,\nQ2,\nQ3,\nQ4,\nQ5,\n", &x, &s), 0);
+	assert_int_equal(s.n, 0);
+	assert_string_equal(child(&x, "Q1")->adoption_stage, "placed");
+	assert_int_equal(child(&x, "Q1")->adoption_since, day("2025-05-20"));
+	assert_string_equal(child(&x, "Q2")->adoption_stage, "authority");
+	assert_int_equal(child(&x, "Q2")->adoption_since, day("2025-01-15"));
+	assert_string_equal(child(&x, "Q3")->adoption_stage, "authority");
+	assert_int_equal(child(&x, "Q3")->adoption_since, day("2024-09-01"));
+	assert_string_equal(child(&x, "Q4")->adoption_stage, "placed");
+	assert_int_equal(child(&x, "Q4")->adoption_since, day("2025-08-01"));
+	assert_string_equal(child(&x, "Q5")->adoption_stage, "authority");
+	assert_int_equal(child(&x, "Q5")->adoption_since, day("2025-03-01"));
 	ssda903_extract_clear(&x);
 }
 
@@ -524,6 +572,48 @@ test_import_twice(void **state)
 	assert_string_equal(buf, "");
 }
 
+/* adoption_since reaches the store, follows the stage, and goes when
+ * the child is no longer being adopted. */
+static void
+test_import_adoption_since(void **state)
+{
+	struct fixture *f = *state;
+	struct import903_summary sum;
+	char buf[64];
+	struct seen s;
+
+	write_extract(f, EPISODES
+	    "K1,01/02/2024,S,C2,U6,PR1,10/03/2025,X1,LS1 4AP\n"
+	    "K1,10/03/2025,L,E1,U6,PR1,,,LS1 4AP\n"
+	    "K2,01/02/2024,S,V2,U6,PR4,,,M14 5\n", GOOD_ALLOC);
+	assert_int_equal(run(f, &sum, &s), 0);
+	child_field(f, "K1", "adoption_stage", buf, sizeof(buf));
+	assert_string_equal(buf, "authority");
+	child_field(f, "K1", "adoption_since", buf, sizeof(buf));
+	assert_string_equal(buf, "2025-03-10");
+	child_field(f, "K2", "adoption_since", buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	write_extract(f, EPISODES
+	    "K1,01/02/2024,S,C2,U6,PR1,10/03/2025,X1,LS1 4AP\n"
+	    "K1,10/03/2025,L,E1,U6,PR1,02/06/2025,X1,LS1 4AP\n"
+	    "K1,02/06/2025,P,E1,A6,PR1,,,LS1 4AP\n"
+	    "K2,01/02/2024,S,V2,U6,PR4,,,M14 5\n", GOOD_ALLOC);
+	assert_int_equal(run(f, &sum, &s), 0);
+	assert_int_equal(sum.updated, 1);
+	child_field(f, "K1", "adoption_stage", buf, sizeof(buf));
+	assert_string_equal(buf, "placed");
+	child_field(f, "K1", "adoption_since", buf, sizeof(buf));
+	assert_string_equal(buf, "2025-06-02");
+	write_extract(f, EPISODES
+	    "K1,01/02/2024,S,C2,U6,PR1,,,LS1 4AP\n"
+	    "K2,01/02/2024,S,V2,U6,PR4,,,M14 5\n", GOOD_ALLOC);
+	assert_int_equal(run(f, &sum, &s), 0);
+	child_field(f, "K1", "adoption_stage", buf, sizeof(buf));
+	assert_string_equal(buf, "none");
+	child_field(f, "K1", "adoption_since", buf, sizeof(buf));
+	assert_string_equal(buf, "");
+}
+
 static void
 test_import_store_problems(void **state)
 {
@@ -574,6 +664,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_derive_periods_and_placements),
 		cmocka_unit_test(test_derive_adoption_and_no_council),
+		cmocka_unit_test(test_derive_adoption_since),
 		cmocka_unit_test(test_problem_values),
 		cmocka_unit_test(test_problem_episodes),
 		cmocka_unit_test(test_problem_reviews),
@@ -581,6 +672,8 @@ main(void)
 		cmocka_unit_test(test_problem_files),
 		cmocka_unit_test_setup_teardown(test_import_twice, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_import_adoption_since,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_store_problems,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_missing_file,

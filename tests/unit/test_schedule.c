@@ -43,7 +43,8 @@ struct due_row {
 	enum schedule_kind kind;
 	const char *care_start;
 	bool ended;
-	const char *placed;                 /* NULL: not placed */
+	const char *since;                  /* adoption_since; NULL: not
+	                                       known */
 	const char *held[HELD_MAX];         /* NULL-terminated */
 	enum schedule_basis basis;
 	const char *due;                    /* NULL: none */
@@ -136,20 +137,45 @@ static const struct due_row due_rows[] = {
 	    SCHEDULE_SHORT_BREAKS, "2025-08-31", false, NULL,
 	    { "2025-03-01" },
 	    SCHEDULE_FIRST, "2025-11-30", 0, NULL },
-	/* adoption: authority to place */
-	{ "adoption authority: none held, 3 months from care start",
-	    SCHEDULE_ADOPTION_AUTHORITY, "2025-01-31", false, NULL, { NULL },
+	/* adoption, reg 36: authority to place */
+	{ "adoption authority: granted after two reviews, due 3 months "
+	    "after it, not 6 after the last",
+	    SCHEDULE_ADOPTION_AUTHORITY, "2024-09-02", false, "2025-02-14",
+	    { "2024-09-30", "2024-12-20" },
+	    SCHEDULE_FIRST, "2025-05-14", 0, NULL },
+	{ "adoption authority: none held, 3 months from the authority",
+	    SCHEDULE_ADOPTION_AUTHORITY, "2025-01-31", false, "2025-01-31",
+	    { NULL },
 	    SCHEDULE_FIRST, "2025-04-30", 0, NULL },
-	{ "adoption authority: 3 months after the last review",
-	    SCHEDULE_ADOPTION_AUTHORITY, "2025-01-31", false, NULL,
-	    { "2025-02-20" },
-	    SCHEDULE_SECOND, "2025-05-20", 1, "2025-02-20" },
-	{ "adoption authority: then 6 months",
-	    SCHEDULE_ADOPTION_AUTHORITY, "2025-01-31", false, NULL,
-	    { "2025-02-20", "2025-05-19" },
-	    SCHEDULE_SUBSEQUENT, "2025-11-19", 2, "2025-05-19" },
-	/* adoption: placed */
-	{ "adoption placed: 28 days after placement",
+	{ "adoption authority: granted 30 Nov, due 28 Feb (month end)",
+	    SCHEDULE_ADOPTION_AUTHORITY, "2025-06-02", false, "2025-11-30",
+	    { "2025-06-30" },
+	    SCHEDULE_FIRST, "2026-02-28", 0, NULL },
+	{ "adoption authority: one review since, then 6 months",
+	    SCHEDULE_ADOPTION_AUTHORITY, "2024-09-02", false, "2025-02-14",
+	    { "2024-09-30", "2024-12-20", "2025-04-22" },
+	    SCHEDULE_SECOND, "2025-10-22", 1, "2025-04-22" },
+	{ "adoption authority: a review on the day of the authority counts",
+	    SCHEDULE_ADOPTION_AUTHORITY, "2024-09-02", false, "2025-02-14",
+	    { "2024-12-20", "2025-02-14" },
+	    SCHEDULE_SECOND, "2025-08-14", 1, "2025-02-14" },
+	{ "adoption authority: two reviews since, 6 months from the last",
+	    SCHEDULE_ADOPTION_AUTHORITY, "2024-09-02", false, "2025-02-14",
+	    { "2025-04-22", "2024-09-30", "2025-10-01" },
+	    SCHEDULE_SUBSEQUENT, "2026-04-01", 2, "2025-10-01" },
+	{ "adoption authority: before care start, counted from care start",
+	    SCHEDULE_ADOPTION_AUTHORITY, "2025-03-03", false, "2024-05-01",
+	    { "2024-06-01" },
+	    SCHEDULE_FIRST, "2025-06-03", 0, NULL },
+	{ "adoption authority: date unknown, standard schedule",
+	    SCHEDULE_ADOPTION_AUTHORITY, "2025-04-07", false, NULL,
+	    { "2025-05-06" },
+	    SCHEDULE_SECOND, "2025-08-06", 1, "2025-05-06" },
+	{ "adoption authority: date unknown, none held, 20 working days",
+	    SCHEDULE_ADOPTION_AUTHORITY, "2025-04-07", false, NULL, { NULL },
+	    SCHEDULE_FIRST, "2025-05-08", 0, NULL },
+	/* adoption, reg 36: placed for adoption */
+	{ "adoption placed: none since, 28 days after placement",
 	    SCHEDULE_ADOPTION_PLACED, "2024-06-03", false, "2025-03-10",
 	    { "2024-06-25", "2024-09-20", "2025-03-01" },
 	    SCHEDULE_FIRST, "2025-04-07", 0, NULL },
@@ -157,11 +183,15 @@ static const struct due_row due_rows[] = {
 	    SCHEDULE_ADOPTION_PLACED, "2024-06-03", false, "2025-01-20",
 	    { NULL },
 	    SCHEDULE_FIRST, "2025-02-17", 0, NULL },
-	{ "adoption placed: then 3 months after that review",
+	{ "adoption placed: 28 days across 29 February",
+	    SCHEDULE_ADOPTION_PLACED, "2023-06-05", false, "2024-02-10",
+	    { "2023-07-01" },
+	    SCHEDULE_FIRST, "2024-03-09", 0, NULL },
+	{ "adoption placed: one since, then 3 months after that review",
 	    SCHEDULE_ADOPTION_PLACED, "2024-06-03", false, "2025-03-10",
 	    { "2024-09-20", "2025-04-01" },
 	    SCHEDULE_SECOND, "2025-07-01", 1, "2025-04-01" },
-	{ "adoption placed: then 6 months",
+	{ "adoption placed: two since, then 6 months",
 	    SCHEDULE_ADOPTION_PLACED, "2024-06-03", false, "2025-03-10",
 	    { "2024-09-20", "2025-04-01", "2025-07-01" },
 	    SCHEDULE_SUBSEQUENT, "2026-01-01", 2, "2025-07-01" },
@@ -169,6 +199,10 @@ static const struct due_row due_rows[] = {
 	    SCHEDULE_ADOPTION_PLACED, "2024-06-03", false, "2025-03-10",
 	    { "2025-03-10" },
 	    SCHEDULE_SECOND, "2025-06-10", 1, "2025-03-10" },
+	{ "adoption placed: date unknown, standard schedule",
+	    SCHEDULE_ADOPTION_PLACED, "2024-06-03", false, NULL,
+	    { "2024-06-25", "2024-09-20", "2025-03-01" },
+	    SCHEDULE_SUBSEQUENT, "2025-09-01", 3, "2025-03-01" },
 	{ "adoption placed: care ended",
 	    SCHEDULE_ADOPTION_PLACED, "2024-06-03", true, "2025-03-10",
 	    { NULL },
@@ -191,7 +225,8 @@ run_due(void **state)
 	in.kind = r->kind;
 	in.care_start = D(r->care_start);
 	in.care_ended = r->ended;
-	in.placed_for_adoption = r->placed != NULL ? D(r->placed) : 0;
+	in.adoption_since = r->since != NULL ? D(r->since) :
+	    SCHEDULE_NO_DATE;
 	in.held = n > 0 ? held : NULL;
 	in.nheld = n;
 	assert_int_equal(schedule_next_review(shipped, &in, &out), 0);
@@ -260,6 +295,12 @@ static const struct bad_row bad_rows[] = {
 	    { (enum schedule_kind)99, 19000, false, 0, NULL, 0 }, false },
 	{ "refused: placed date out of range",
 	    { SCHEDULE_ADOPTION_PLACED, 19000, false, CAL_DAY_MIN - 1, NULL,
+	    0 }, false },
+	{ "refused: authority date out of range",
+	    { SCHEDULE_ADOPTION_AUTHORITY, 19000, false, CAL_DAY_MAX + 1, NULL,
+	    0 }, false },
+	{ "refused: 28 days after placement past 2100",
+	    { SCHEDULE_ADOPTION_PLACED, 19000, false, CAL_DAY_MAX - 3, NULL,
 	    0 }, false },
 	{ "refused: held date out of range",
 	    { SCHEDULE_STANDARD, 19000, false, 0, NULL, 1 }, false },

@@ -720,6 +720,7 @@ static const struct want {
 	{ "child", "long_term_foster", SCHEMA_BOOL, 0, false, false, NULL,
 	  SRV },
 	{ "child", "adoption_stage", SCHEMA_ENUM, 0, false, false, NULL, SRV },
+	{ "child", "adoption_since", SCHEMA_DATE, 0, false, false, NULL, SRV },
 	{ "child", "social_worker", SCHEMA_STR, 100, false, false, NULL, SRV },
 	{ "child", "iro", SCHEMA_STR, 64, false, false, NULL, SRV },
 	{ "flag", "child", SCHEMA_REF, 0, true, false, NULL, STAFF },
