@@ -189,4 +189,14 @@ int replica_flagged(struct replica *r, unsigned flag,
 int replica_refusal(struct replica *r, const uint8_t device[LIMIT_ID_LEN],
     uint64_t seq, char **reason);
 
+/*
+ * replica_change_state - the outbox state of change (device, seq) and,
+ * when it is REPLICA_REFUSED, the stored reason in *reason (malloc'd, ""
+ * if the server gave none; caller frees).  *reason is NULL for any other
+ * state.  Returns IRO_ENOTFOUND if no such change is stored.
+ */
+int replica_change_state(struct replica *r,
+    const uint8_t device[LIMIT_ID_LEN], uint64_t seq,
+    enum replica_state *state, char **reason);
+
 #endif

@@ -230,29 +230,38 @@ out:
 /* ---- reading ----------------------------------------------------------- */
 
 int
-replica_refusal(struct replica *r, const uint8_t device[LIMIT_ID_LEN],
-    uint64_t seq, char **reason)
+replica_change_state(struct replica *r,
+    const uint8_t device[LIMIT_ID_LEN], uint64_t seq,
+    enum replica_state *state, char **reason)
 {
 	sqlite3_stmt *st = NULL;
 	char hex[2 * LIMIT_ID_LEN + 1];
-	int rc;
+	int rc, s;
 
+	*state = REPLICA_REMOTE;
 	*reason = NULL;
 	hex_encode(device, LIMIT_ID_LEN, hex);
 	if (seq < 1 || seq > INT64_MAX)
-		return replica_fail(r, IRO_ENOTFOUND, "change %s/%llu was not "
-		    "refused", hex, (unsigned long long)seq);
+		return replica_fail(r, IRO_ENOTFOUND, "no change %s/%llu", hex,
+		    (unsigned long long)seq);
 	if ((rc = replica_query(r, REPLICA_Q_CH_REASON, &st, "di", device,
 	    (int64_t)seq)) != 0)
 		return rc;
 	if ((rc = replica_step(r, st, "read a change")) < 0)
 		goto out;
-	if (rc == 0 || sqlite3_column_int(st, 0) != REPLICA_REFUSED) {
-		rc = replica_fail(r, IRO_ENOTFOUND, "change %s/%llu was not "
-		    "refused", hex, (unsigned long long)seq);
+	if (rc == 0) {
+		rc = replica_fail(r, IRO_ENOTFOUND, "no change %s/%llu", hex,
+		    (unsigned long long)seq);
 		goto out;
 	}
-	rc = 0;
+	s = sqlite3_column_int(st, 0);
+	if ((rc = state_ok(r, (enum replica_state)s)) != 0) {
+		rc = replica_corrupt_change(r, device, (int64_t)seq);
+		goto out;
+	}
+	*state = (enum replica_state)s;
+	if (s != REPLICA_REFUSED)
+		goto out;
 	if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
 		if ((*reason = strdup("")) == NULL)
 			rc = replica_fail(r, IRO_ENOMEM, "out of memory");
@@ -265,6 +274,23 @@ replica_refusal(struct replica *r, const uint8_t device[LIMIT_ID_LEN],
 		rc = replica_fail(r, rc, "out of memory");
 out:
 	replica_done(st);
+	return rc;
+}
+
+int
+replica_refusal(struct replica *r, const uint8_t device[LIMIT_ID_LEN],
+    uint64_t seq, char **reason)
+{
+	enum replica_state state;
+	char hex[2 * LIMIT_ID_LEN + 1];
+	int rc;
+
+	rc = replica_change_state(r, device, seq, &state, reason);
+	if (rc == IRO_ENOTFOUND || (rc == 0 && state != REPLICA_REFUSED)) {
+		hex_encode(device, LIMIT_ID_LEN, hex);
+		rc = replica_fail(r, IRO_ENOTFOUND, "change %s/%llu was not "
+		    "refused", hex, (unsigned long long)seq);
+	}
 	return rc;
 }
 

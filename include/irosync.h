@@ -279,6 +279,65 @@ void iro_conflicts_free(struct iro_conflicts *c);
  */
 int iro_resolve(struct iro *h, const char *id, const char *text);
 
+/* ---- History --------------------------------------------------------- */
+
+struct iro_history;              /* every stored change of one record */
+
+/*
+ * iro_history_get - the change history of one record, offline: every
+ * change this replica holds of it (of `field` only, unless field is
+ * NULL), oldest first by stamp - a decision's status history, or who
+ * changed what and when.  Changes the server refused are listed too, with
+ * their reason, although they never show in the record.  id is a record
+ * id or, for a child, the council child id.  *out is new; caller frees it
+ * with iro_history_free().  Returns IRO_ENOTFOUND for an unknown id,
+ * IRO_EINVAL naming the field if the record's type has no such field
+ * ("_deleted", the deletion, is a field of every type).  A snapshot: it
+ * stays valid after h changes or is closed.
+ */
+int iro_history_get(struct iro *h, const char *id, const char *field,
+    struct iro_history **out);
+
+/* iro_history_count - the number of changes in hs (0 for NULL). */
+size_t iro_history_count(const struct iro_history *hs);
+
+/*
+ * One change.  Strings and the value are borrowed from the history.
+ * field, value:  what the change set (IRO_V_NIL: cleared)
+ * by, device:    its author and the author's device id
+ * at_ms:         when it was made: its stamp's time, from the author
+ *                device's clock as corrected by the server
+ * state:         "synced" (the server has it), "pending" (this device's,
+ *                not yet acknowledged) or "refused" (the server refused
+ *                it; it does not count)
+ * refusal:       the server's reason for a refused change ("" if none
+ *                was given), else NULL
+ * current:       1 if this change gives the field its current value
+ * superseded:    1 if a later change resolving a conflict named it: a
+ *                competing value other than the one current when the
+ *                conflict was resolved (the resolution follows on from
+ *                that one), or an edit refused by a rule and dismissed
+ */
+struct iro_history_entry {
+	const char *field;
+	struct iro_value value;
+	const char *by;
+	const char *device;
+	int64_t at_ms;
+	const char *state;
+	const char *refusal;
+	int current;
+	int superseded;
+};
+
+/* iro_history_at - change i, oldest first; *out zeroed first.  Returns
+ * IRO_EINVAL for NULL arguments, IRO_ENOTFOUND if i is out of range. */
+int iro_history_at(const struct iro_history *hs, size_t i,
+    struct iro_history_entry *out);
+
+/* iro_history_free - NULL is a no-op. */
+void iro_history_free(struct iro_history *hs);
+
 /* ---- Casework: the IRO's worklist ------------------------------------ */
 
 /*

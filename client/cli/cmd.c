@@ -36,6 +36,7 @@ static const struct command commands[] = {
 	{ "set", cmd_set, 1 },
 	{ "unset", cmd_unset, 1 },
 	{ "delete", cmd_delete, 1 },
+	{ "history", cmd_history, 1 },
 	{ "conflicts", cmd_conflicts, 1 },
 	{ "resolve", cmd_resolve, 1 },
 	{ "batch", cmd_batch, 0 },

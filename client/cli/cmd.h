@@ -121,6 +121,9 @@ int cmd_notes(struct cli *c, int argc, char **argv);
 int cmd_conflicts(struct cli *c, int argc, char **argv);
 int cmd_resolve(struct cli *c, int argc, char **argv);
 
+/* cmd_history.c */
+int cmd_history(struct cli *c, int argc, char **argv);
+
 /* cmd_batch.c */
 int cmd_batch(struct cli *c, int argc, char **argv);
 

@@ -43,6 +43,8 @@ struct picture {
 	struct iro_caseload *summary;
 	struct iro_child_summary s;
 	struct iro_list *list[L_COUNT];
+	struct iro_history **status;  /* of each decision, in list order */
+	size_t nstatus;
 };
 
 static void
@@ -54,6 +56,28 @@ picture_free(struct picture *p)
 	iro_caseload_free(p->summary);
 	for (i = 0; i < L_COUNT; i++)
 		iro_list_free(p->list[i]);
+	for (i = 0; i < p->nstatus; i++)
+		iro_history_free(p->status[i]);
+	free(p->status);
+}
+
+/* The status history of each decision. */
+static int
+status_load(struct iro *h, struct picture *p)
+{
+	const struct iro_list *d = p->list[L_DECISION];
+	size_t i, n = iro_list_count(d);
+	int rc = 0;
+
+	if (n == 0)
+		return 0;
+	if ((p->status = calloc(n, sizeof(*p->status))) == NULL)
+		return IRO_ENOMEM;
+	p->nstatus = n;
+	for (i = 0; i < n && rc == 0; i++)
+		rc = iro_history_get(h, iro_record_id(iro_list_at(d, i)),
+		    CMD_F_STATUS, &p->status[i]);
+	return rc;
 }
 
 static int
@@ -69,7 +93,7 @@ picture_load(struct iro *h, const char *id, const char *today,
 		return rc;
 	for (i = 0; i < L_COUNT && rc == 0; i++)
 		rc = iro_list_child(h, list_types[i], id, &p->list[i]);
-	return rc;
+	return rc == 0 ? status_load(h, p) : rc;
 }
 
 /* A field of r as a person reads it, into buf: "-" when unset. */
@@ -183,11 +207,11 @@ print_schedule(const struct iro_child_summary *s)
 	line("dispute", text);
 }
 
-/* One section: a title and a table of fields of each record (or
- * "none").  "@drift" is a decision's drift: carried forward twice. */
+/* A table of fields of each record of l, one row each after the
+ * heading.  "@drift" is a decision's drift: carried forward twice. */
 static int
-print_section(const char *title, const struct iro_list *l,
-    const char *const *head, const char *const *fields, size_t ncols)
+section_table(const struct iro_list *l, const char *const *head,
+    const char *const *fields, size_t ncols, struct text_table **out)
 {
 	struct text_table *t = NULL;
 	const struct iro_record *r;
@@ -197,11 +221,7 @@ print_section(const char *title, const struct iro_list *l,
 	size_t i, k, n = iro_list_count(l);
 	int rc;
 
-	printf("\n%s\n", title);
-	if (n == 0) {
-		printf("  none\n");
-		return 0;
-	}
+	*out = NULL;
 	if ((rc = text_table_new(ncols + 1, CELL_MAX, &t)) != 0)
 		return rc;
 	row[0] = " ";
@@ -221,9 +241,100 @@ print_section(const char *title, const struct iro_list *l,
 		}
 		rc = text_table_add(t, row);
 	}
-	if (rc == 0)
+	if (rc != 0) {
+		text_table_free(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
+
+/* One section: a title and the table of its records (or "none"). */
+static int
+print_section(const char *title, const struct iro_list *l,
+    const char *const *head, const char *const *fields, size_t ncols)
+{
+	struct text_table *t = NULL;
+	int rc;
+
+	printf("\n%s\n", title);
+	if (iro_list_count(l) == 0) {
+		printf("  none\n");
+		return 0;
+	}
+	if ((rc = section_table(l, head, fields, ncols, &t)) == 0)
 		rc = text_table_print(t, stdout);
 	text_table_free(t);
+	return rc;
+}
+
+/* "    status: open 2026-03-10, done 2026-04-02" - the changes of a
+ * decision's status that count, oldest first; nothing if none. */
+static int
+print_status_line(const struct iro_history *hs)
+{
+	struct iro_history_entry e;
+	char when[TEXT_TIME_LEN], *s = NULL;
+	size_t i, n = iro_history_count(hs);
+	int rc = 0, first = 1;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		if ((rc = iro_history_at(hs, i, &e)) != 0 ||
+		    strcmp(e.state, "refused") == 0)
+			continue;
+		if ((rc = text_value(&e.value, &s)) != 0)
+			break;
+		text_iso_time(e.at_ms, when);
+		printf("%s%s %.10s%s", first ? "    status: " : ", ", s, when,
+		    strcmp(e.state, "pending") == 0 ? " (pending)" : "");
+		free(s);
+		first = 0;
+	}
+	if (!first)
+		putchar('\n');
+	return rc;
+}
+
+/*
+ * The decisions' table with each decision's status history on the line
+ * under its row: the table is laid out in memory first, so that its
+ * columns stay aligned across the interleaved lines.
+ */
+static int
+print_decisions(const struct picture *p, const char *const *head,
+    const char *const *fields, size_t ncols)
+{
+	const struct iro_list *l = p->list[L_DECISION];
+	struct text_table *t = NULL;
+	char *buf = NULL, *at;
+	size_t len = 0, row = 0, k;
+	FILE *m;
+	int rc;
+
+	printf("\ndecisions\n");
+	if (iro_list_count(l) == 0) {
+		printf("  none\n");
+		return 0;
+	}
+	if ((rc = section_table(l, head, fields, ncols, &t)) != 0)
+		return rc;
+	if ((m = open_memstream(&buf, &len)) == NULL) {
+		text_table_free(t);
+		return IRO_ENOMEM;
+	}
+	rc = text_table_print(t, m);
+	text_table_free(t);
+	if (fclose(m) != 0 && rc == 0)
+		rc = IRO_ENOMEM;
+	/* Line 0 is the heading; line k the row of decision k - 1. */
+	for (at = buf; rc == 0 && at != NULL && *at != '\0'; row++) {
+		k = strcspn(at, "\n");
+		printf("%.*s\n", (int)k, at);
+		at += k + (at[k] == '\n');
+		if (row > 0 && row - 1 < p->nstatus)
+			rc = print_status_line(p->status[row - 1]);
+	}
+	free(buf);
 	return rc;
 }
 
@@ -328,8 +439,7 @@ print_picture(const struct picture *p)
 	    N(vh))) != 0 ||
 	    (rc = print_section("notes", p->list[L_NOTE], nh, nf,
 	    N(nh))) != 0 ||
-	    (rc = print_section("decisions", p->list[L_DECISION], dh, df,
-	    N(dh))) != 0 ||
+	    (rc = print_decisions(p, dh, df, N(dh))) != 0 ||
 	    (rc = print_disputes(p->list[L_DISPUTE], p->list[L_STAGE])) != 0)
 		return rc;
 	return print_section("flags", p->list[L_FLAG], fh, ff, N(fh));
@@ -360,7 +470,8 @@ cmd_child(struct cli *c, int argc, char **argv)
 	if (args_flag(opts, N(opts), "json")) {
 		v = (struct out_child_view){ p.child, &p.s, p.list[L_REVIEW],
 		    p.list[L_VISIT], p.list[L_NOTE], p.list[L_DECISION],
-		    p.list[L_DISPUTE], p.list[L_STAGE], p.list[L_FLAG] };
+		    p.list[L_DISPUTE], p.list[L_STAGE], p.list[L_FLAG],
+		    (const struct iro_history *const *)p.status };
 		rc = out_child(stdout, &v);
 	} else {
 		rc = print_picture(&p);

@@ -64,6 +64,15 @@ static const struct topic topics[] = {
 	    "Mark a record deleted.  Nothing is removed: the deletion is a\n"
 	    "change with its reason, and the record's history is kept.\n",
 	    NULL },
+	{ "history", "iro history ID [--field FIELD] [--json]",
+	    "Show who changed what in one record, and when, oldest first, from\n"
+	    "this replica: one line a change with its time (UTC), field, value,\n"
+	    "author and device, marked \"pending\" until the server has it,\n"
+	    "\"refused: REASON\" if the server refused it, \"(current)\" for the\n"
+	    "value the field shows and \"(superseded)\" for a value a conflict's\n"
+	    "resolution set aside.  ID is a record id or a council child id;\n"
+	    "--field shows one field only, e.g. a decision's status history.\n",
+	    NULL },
 	{ "conflicts", "iro conflicts [--json]",
 	    "List open conflicts: every competing value with its author,\n"
 	    "device and time.\n", NULL },
@@ -92,7 +101,8 @@ static const char *const overview_order[] = {
 	"decision add", "decision done", "decision drop", "decision carry",
 	"dispute add", "dispute escalate", "dispute respond",
 	"dispute cafcass", "dispute resolve", "dispute withdraw",
-	"flag", "show", "set", "unset", "delete", "conflicts", "resolve",
+	"flag", "show", "set", "unset", "delete", "history", "conflicts",
+	"resolve",
 	"batch", "help",
 };
 

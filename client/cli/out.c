@@ -294,6 +294,46 @@ disputes(const struct iro_list *d, const struct iro_list *stages, int *err)
 	return a;
 }
 
+/* A decision's status changes that count: [{"status","at","by"}]. */
+static json_t *
+status_history(const struct iro_history *hs, int *err)
+{
+	struct iro_history_entry e;
+	json_t *a = json_array(), *o;
+	size_t i, n = iro_history_count(hs);
+
+	for (i = 0; i < n && *err == 0; i++) {
+		if (iro_history_at(hs, i, &e) != 0) {
+			*err = IRO_EINTERNAL;
+			break;
+		}
+		if (strcmp(e.state, "refused") == 0)
+			continue;
+		o = json_object();
+		set(o, "status", jvalue(&e.value), err);
+		set(o, "at", jtime(e.at_ms), err);
+		set(o, "by", jstr(e.by), err);
+		append(a, o, err);
+	}
+	return a;
+}
+
+/* The decisions, each with its status history. */
+static json_t *
+decisions(const struct out_child_view *v, int *err)
+{
+	json_t *a = json_array(), *o;
+	size_t i, n = iro_list_count(v->decisions);
+
+	for (i = 0; i < n && *err == 0; i++) {
+		o = flat(iro_list_at(v->decisions, i), err);
+		set(o, "status_history", status_history(v->decision_status !=
+		    NULL ? v->decision_status[i] : NULL, err), err);
+		append(a, o, err);
+	}
+	return a;
+}
+
 int
 out_child(FILE *f, const struct out_child_view *v)
 {
@@ -305,7 +345,7 @@ out_child(FILE *f, const struct out_child_view *v)
 	set(o, "reviews", flat_list(v->reviews, &err), &err);
 	set(o, "visits", flat_list(v->visits, &err), &err);
 	set(o, "notes", flat_list(v->notes, &err), &err);
-	set(o, "decisions", flat_list(v->decisions, &err), &err);
+	set(o, "decisions", decisions(v, &err), &err);
 	set(o, "disputes", disputes(v->disputes, v->stages, &err), &err);
 	set(o, "flags", flat_list(v->flags, &err), &err);
 	return emit(f, o, err);
@@ -357,5 +397,31 @@ out_conflicts(FILE *f, const struct iro_conflicts *c)
 
 	for (i = 0; i < n && err == 0; i++)
 		append(a, conflict(c, i, &err), &err);
+	return emit(f, a, err);
+}
+
+int
+out_history(FILE *f, const struct iro_history *hs)
+{
+	struct iro_history_entry e;
+	json_t *a = json_array(), *o;
+	size_t i, n = iro_history_count(hs);
+	int err = 0;
+
+	for (i = 0; i < n && err == 0; i++) {
+		if ((err = iro_history_at(hs, i, &e)) != 0)
+			break;
+		o = json_object();
+		set(o, "field", jstr(e.field), &err);
+		set(o, "value", jvalue(&e.value), &err);
+		set(o, "by", jstr(e.by), &err);
+		set(o, "device", jstr(e.device), &err);
+		set(o, "at", jtime(e.at_ms), &err);
+		set(o, "state", jstr(e.state), &err);
+		set(o, "refusal", jstr(e.refusal), &err);
+		set(o, "current", json_boolean(e.current), &err);
+		set(o, "superseded", json_boolean(e.superseded), &err);
+		append(a, o, &err);
+	}
 	return emit(f, a, err);
 }

@@ -44,12 +44,15 @@ int out_caseload(FILE *f, const struct iro_caseload *c);
  * "overdue"}. */
 int out_agenda(FILE *f, const struct iro_agenda *a);
 
-/* What `iro child` shows; every member borrowed. */
+/* What `iro child` shows; every member borrowed.  decision_status holds
+ * the history of the status of decision i of `decisions` at [i] (NULL,
+ * or an element NULL, when not known). */
 struct out_child_view {
 	const struct iro_record *child;
 	const struct iro_child_summary *summary;
 	const struct iro_list *reviews, *visits, *notes, *decisions,
 	    *disputes, *stages, *flags;
+	const struct iro_history *const *decision_status;
 };
 
 /*
@@ -57,12 +60,18 @@ struct out_child_view {
  *  "visits":[...],"notes":[...],"decisions":[...],
  *  "disputes":[{...,"stages":[...]}],"flags":[...]}, each record as
  * {"id", FIELD: VALUE, ...}; a dispute's stages are those of `stages`
- * that name it.
+ * that name it.  Each decision also has "status_history": [{"status",
+ * "at","by"}], oldest first, without the changes the server refused.
  */
 int out_child(FILE *f, const struct out_child_view *v);
 
 /* An array of {"id","record","type","field","current","values":[{"value",
  *  "by","device","at","refused_by_rule"}]}. */
 int out_conflicts(FILE *f, const struct iro_conflicts *c);
+
+/* A record's history, oldest first: an array of {"field","value","by",
+ *  "device","at","state","refusal","current","superseded"}; refusal is
+ *  null unless the change was refused. */
+int out_history(FILE *f, const struct iro_history *hs);
 
 #endif
