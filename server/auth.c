@@ -59,5 +59,8 @@ auth_check(struct store *st, const struct auth_request *r,
 		    "device no longer exists", dev->username);
 	if (rc != 0)
 		return store_failed(st, rc, why, whylen);
+	if (user->disabled)
+		return why_set(why, whylen, IRO_EAUTH, "user '%s' is disabled",
+		    user->username);
 	return 0;
 }

@@ -1,7 +1,8 @@
 /*
  * auth.h - authentication of signed sync requests (proto/PROTOCOL.md
  * section 6): the signature (common/sig.h) plus freshness, which needs
- * the store: the device must be registered and not revoked, the time
+ * the store: the device must be registered and not revoked, its user
+ * must exist and not be disabled, the time
  * within LIMIT_SKEW_MS of the server's clock, and the nonce unused by this
  * device within AUTH_NONCE_TTL_MS.
  *
@@ -36,8 +37,9 @@ struct auth_request {
  * auth_check - authenticate r at server time now_ms.  On success *dev is
  * the device and *user its account, and the nonce is spent.  Returns 0,
  * IRO_EAUTH (missing or malformed headers, unknown or revoked device, bad
- * signature, replayed nonce), IRO_ESKEW (a good signature, but the time is
- * off by more than LIMIT_SKEW_MS), or IRO_EIO/IRO_EBUSY/IRO_ENOMEM; why
+ * signature, replayed nonce, the device's user gone or disabled),
+ * IRO_ESKEW (a good signature, but the time is off by more than
+ * LIMIT_SKEW_MS), or IRO_EIO/IRO_EBUSY/IRO_ENOMEM; why
  * says which.  The signature is checked before the nonce is remembered,
  * so unsigned requests cannot fill the nonce table.
  */

@@ -1,11 +1,13 @@
 /*
- * cmd_devices.c - the enrolled devices: device list and device revoke.
+ * cmd_devices.c - the enrolled devices: device list and device revoke
+ * (audited in the revocation's transaction).
  */
 #include "cmd.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "audit.h"
 #include "hex.h"
 #include "iro_error.h"
 #include "json.h"
@@ -49,6 +51,28 @@ cmd_device_list(int argc, char **argv)
 	return rc;
 }
 
+/* Revoke the device and audit it, in one transaction. */
+static int
+revoke(struct store *st, const uint8_t id[LIMIT_ID_LEN], const char *hex)
+{
+	struct store_audit au;
+	struct store_device d;
+	int rc;
+
+	if ((rc = store_begin(st)) != 0)
+		return rc;
+	if ((rc = store_device_get(st, id, &d)) != 0)
+		goto fail;
+	audit_entry(&au, AUDIT_DEVICE_REVOKE, d.username, id, cmd_wall_ms(),
+	    "revoked device %s '%s'", hex, d.name);
+	if ((rc = store_device_revoke(st, id)) == 0 &&
+	    (rc = store_audit_append(st, &au, NULL)) == 0)
+		return store_commit(st);
+fail:
+	store_rollback(st);
+	return rc;
+}
+
 int
 cmd_device_revoke(int argc, char **argv)
 {
@@ -70,7 +94,7 @@ cmd_device_revoke(int argc, char **argv)
 	}
 	if ((rc = cmd_open_store(data, &st)) != 0)
 		return rc;
-	rc = store_device_revoke(st, id);
+	rc = revoke(st, id, a.pos[0]);
 	if (rc == IRO_ENOTFOUND)
 		cmd_complain("no device '%s'", a.pos[0]);
 	else if (rc != 0)

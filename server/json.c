@@ -171,6 +171,7 @@ user_json(const struct store_user *u)
 	err |= json_object_set_new(o, "display_name",
 	    json_string(u->display_name));
 	err |= json_object_set_new(o, "created", time_json(u->created_ms));
+	err |= json_object_set_new(o, "disabled", json_boolean(u->disabled));
 	if (err == 0)
 		return o;
 	json_decref(o);
@@ -188,10 +189,14 @@ device_json(const struct store_device *d)
 	err |= json_object_set_new(o, "id", id_json(d->id));
 	err |= json_object_set_new(o, "user", json_string(d->username));
 	err |= json_object_set_new(o, "name", json_string(d->name));
-	err |= json_object_set_new(o, "revoked", json_boolean(d->revoked));
 	err |= json_object_set_new(o, "enrolled", time_json(d->enrolled_ms));
 	err |= json_object_set_new(o, "last_sync",
 	    time_json(d->last_sync_ms));
+	/* What a device has recorded but not yet pushed exists only on the
+	 * device: the server cannot know it, and says so with null rather
+	 * than a number that would look like an answer. */
+	err |= json_object_set_new(o, "pending", json_null());
+	err |= json_object_set_new(o, "revoked", json_boolean(d->revoked));
 	if (err == 0)
 		return o;
 	json_decref(o);
@@ -228,6 +233,53 @@ json_devices(const struct store_device *d, size_t n, char **out)
 		a = NULL;
 	}
 	return dump(a, out);
+}
+
+static json_t *
+audit_json(const struct store_audit *a)
+{
+	json_t *o = json_object(), *recs = json_array();
+	size_t i;
+	int err = 0;
+
+	if (o == NULL || recs == NULL) {
+		json_decref(o);
+		json_decref(recs);
+		return NULL;
+	}
+	for (i = 0; i < a->nrecords && err == 0; i++)
+		err = json_array_append_new(recs, id_json(a->records[i]));
+	err |= json_object_set_new(o, "id", json_integer((json_int_t)a->id));
+	err |= json_object_set_new(o, "at", time_json(a->at_ms));
+	err |= json_object_set_new(o, "action", json_string(a->action));
+	err |= json_object_set_new(o, "user", a->username[0] != '\0' ?
+	    json_string(a->username) : json_null());
+	err |= json_object_set_new(o, "device", a->has_device ?
+	    id_json(a->device) : json_null());
+	err |= json_object_set_new(o, "address", a->address[0] != '\0' ?
+	    json_string(a->address) : json_null());
+	err |= json_object_set_new(o, "detail", json_string(a->detail));
+	err |= json_object_set_new(o, "records", recs);
+	if (err == 0)
+		return o;
+	json_decref(o);
+	return NULL;
+}
+
+int
+json_audit(const struct store_audit *a, size_t n, char **out)
+{
+	json_t *arr = json_array();
+	size_t i;
+	int err = 0;
+
+	for (i = 0; arr != NULL && i < n && err == 0; i++)
+		err = json_array_append_new(arr, audit_json(&a[i]));
+	if (err != 0) {
+		json_decref(arr);
+		arr = NULL;
+	}
+	return dump(arr, out);
 }
 
 static json_t *

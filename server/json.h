@@ -28,12 +28,18 @@ int json_records(const struct store_record *r, size_t n, char **out);
  * "last_pos"} */
 int json_stats(const struct store_stats *s, char **out);
 
-/* [{"username","role","team","display_name","created"}, ...]; never the
- * password hash. */
+/* [{"username","role","team","display_name","created","disabled"}, ...];
+ * never the password hash. */
 int json_users(const struct store_user *u, size_t n, char **out);
 
-/* [{"id","user","name","revoked","enrolled","last_sync"}, ...] */
+/* [{"id","user","name","enrolled","last_sync","pending","revoked"}, ...]
+ * - pending is always null: unsynced changes live only on the device. */
 int json_devices(const struct store_device *d, size_t n, char **out);
+
+/* [{"id","at","action","user","device","address","detail","records"},
+ * ...]: user, device and address null when none (the server's own
+ * command line has no address); records the ids the entry concerns. */
+int json_audit(const struct store_audit *a, size_t n, char **out);
 
 /* [{"date","title","working","source"}, ...]: source "shipped" or
  * "server", title null when unknown. */

@@ -327,7 +327,8 @@ refresh_all(struct store *st, uint8_t (*touched)[LIMIT_ID_LEN], size_t n)
 static int
 apply_all(struct store *st, const struct ledger_sender *who,
     const struct change *changes, size_t n, const struct verdict *v,
-    uint64_t now_ms, struct wire_push_resp *resp, char *why, size_t whylen)
+    uint64_t now_ms, const struct ledger_hook *hook,
+    struct wire_push_resp *resp, char *why, size_t whylen)
 {
 	struct ledger_scratch sc = { NULL, NULL, 0 };
 	struct hlc clock;
@@ -354,6 +355,8 @@ apply_all(struct store *st, const struct ledger_sender *who,
 		rc = refresh_all(st, sc.touched, sc.ntouched);
 	if (rc == 0 && sc.ntouched > 0)
 		rc = store_hlc_put(st, &clock);
+	if (rc == 0 && hook != NULL && hook->before_commit != NULL)
+		rc = hook->before_commit(hook->ctx, st, resp);
 	if (rc == 0)
 		rc = store_commit(st);
 out:
@@ -373,7 +376,8 @@ out:
 int
 ledger_push(struct store *st, const struct ledger_sender *who,
     const struct change *changes, size_t n, uint64_t now_ms,
-    struct wire_push_resp *resp, char *why, size_t whylen)
+    const struct ledger_hook *hook, struct wire_push_resp *resp, char *why,
+    size_t whylen)
 {
 	struct verdict *v = NULL;
 	size_t i;
@@ -394,8 +398,8 @@ ledger_push(struct store *st, const struct ledger_sender *who,
 		rc = first_pass(who, &changes[i], i, now_ms, &v[i], why,
 		    whylen);
 	if (rc == 0)
-		rc = apply_all(st, who, changes, n, v, now_ms, resp, why,
-		    whylen);
+		rc = apply_all(st, who, changes, n, v, now_ms, hook, resp,
+		    why, whylen);
 out:
 	free(v);
 	if (rc != 0)

@@ -48,15 +48,28 @@ struct ledger_sender {
  * accepted, the server clock observes them, and every record they touch
  * is merged again.
  *
+ * hook (may be NULL) runs inside the transaction, before the commit.
+ *
  * Returns 0, or with nothing written and a reason in why:
  * IRO_EINVAL (a change breaks a structural or schema rule), IRO_ESKEW (a
  * change is stamped more than LIMIT_SKEW_MS after now_ms), IRO_ECONFLICT
  * (a change id logged before with other content), IRO_ETOOBIG (more than
  * LIMIT_PUSH_CHANGES), IRO_ENOMEM, IRO_EIO or IRO_EBUSY.
  */
+struct ledger_hook {
+	/* Called inside the push's transaction once every change is
+	 * judged, before the commit, with the answer so far; a nonzero
+	 * return rolls the whole push back and is returned.  Used to write
+	 * the push's audit entry in the same transaction as the push. */
+	int (*before_commit)(void *ctx, struct store *st,
+	    const struct wire_push_resp *resp);
+	void *ctx;
+};
+
 int ledger_push(struct store *st, const struct ledger_sender *who,
     const struct change *changes, size_t n, uint64_t now_ms,
-    struct wire_push_resp *resp, char *why, size_t whylen);
+    const struct ledger_hook *hook, struct wire_push_resp *resp, char *why,
+    size_t whylen);
 
 /*
  * ledger_author - log c as a change the server makes itself: c's type,

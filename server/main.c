@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "cmd_access.h"
 
 static const char usage_text[] =
 	"usage: " CMD_PROG " COMMAND [OPTIONS]\n"
@@ -20,6 +21,11 @@ static const char usage_text[] =
 	"                                       add an account (password on"
 	" stdin)\n"
 	"  user list --data DIR [--json]        list the accounts\n"
+	"  user disable --data DIR USERNAME     refuse the account and all"
+	" its devices\n"
+	"  user enable --data DIR USERNAME      accept the account again\n"
+	"  user password --data DIR USERNAME    set a new password (on"
+	" stdin)\n"
 	"  device list --data DIR [--json]      list the enrolled devices\n"
 	"  device revoke --data DIR DEVICE      refuse a device from now on\n"
 	"  import --data DIR FILE.csv           import children"
@@ -50,7 +56,10 @@ static const char usage_text[] =
 	"  records --data DIR [--type TYPE] [--json]\n"
 	"                                       list the records\n"
 	"  stats --data DIR [--json]            count changes, records,"
-	" users\n";
+	" users\n"
+	"  audit --data DIR [--child ID] [--user NAME] [--since DATE]"
+	" [--json]\n"
+	"                                       who has seen or changed what\n";
 
 struct command {
 	const char *name;
@@ -62,6 +71,9 @@ static const struct command commands[] = {
 	{ "init", NULL, cmd_init },
 	{ "user", "add", cmd_user_add },
 	{ "user", "list", cmd_user_list },
+	{ "user", "disable", cmd_user_disable },
+	{ "user", "enable", cmd_user_enable },
+	{ "user", "password", cmd_user_password },
 	{ "device", "list", cmd_device_list },
 	{ "device", "revoke", cmd_device_revoke },
 	{ "import", NULL, cmd_import },
@@ -78,6 +90,7 @@ static const struct command commands[] = {
 	{ "show", NULL, cmd_record_show },
 	{ "records", NULL, cmd_record_list },
 	{ "stats", NULL, cmd_stats },
+	{ "audit", NULL, cmd_audit },
 };
 
 /* The command argv[1] (and argv[2] for one with a subcommand) names, or

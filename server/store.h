@@ -99,6 +99,7 @@ struct store_user {
 	char display_name[STORE_DISPLAY_MAX + 1];   /* "" = none */
 	char pwhash[CRYPTO_PWHASH_STR_LEN];         /* Argon2id string */
 	uint64_t created_ms;
+	bool disabled;                  /* refused at enrol and every request */
 };
 
 /* store_user_add - add u.  Returns 0, IRO_EEXIST, IRO_EINVAL (empty
@@ -110,6 +111,35 @@ int store_user_get(struct store *st, const char *username,
 /* store_user_list - every user, by username.  *out is malloc'd (NULL if
  * none); caller frees. */
 int store_user_list(struct store *st, struct store_user **out, size_t *n);
+/* store_user_set_disabled - disable or enable the account.  Returns 0 or
+ * IRO_ENOTFOUND. */
+int store_user_set_disabled(struct store *st, const char *username,
+    bool disabled);
+/* store_user_set_pwhash - replace the account's password hash (an
+ * Argon2id string, not empty).  Returns 0, IRO_EINVAL or IRO_ENOTFOUND. */
+int store_user_set_pwhash(struct store *st, const char *username,
+    const char *pwhash);
+
+/*
+ * Failed logins, kept so that a restart does not forget them.  key names
+ * what failed: an account ("user:NAME") or a client address
+ * ("addr:ADDRESS"), at most STORE_FAIL_KEY_MAX bytes.
+ *
+ * store_fail_add - record a failure of key at now_ms, forgetting that
+ * key's failures at or before now_ms - keep_ms.
+ * store_fail_count - how many failures of key came after since_ms.
+ * store_fail_clear - forget every failure of key.
+ * store_fail_undo - forget one failure of key recorded at exactly at_ms
+ * (none: nothing happens).
+ * Each returns 0, IRO_EINVAL (key empty or too long) or a store error.
+ */
+#define STORE_FAIL_KEY_MAX 160
+int store_fail_add(struct store *st, const char *key, uint64_t now_ms,
+    uint64_t keep_ms);
+int store_fail_count(struct store *st, const char *key, uint64_t since_ms,
+    uint64_t *n);
+int store_fail_clear(struct store *st, const char *key);
+int store_fail_undo(struct store *st, const char *key, uint64_t at_ms);
 
 struct store_device {
 	uint8_t id[LIMIT_ID_LEN];
@@ -271,6 +301,73 @@ struct store_pull_page {
 int store_pull(struct store *st, const struct store_pull_query *q,
     struct store_pull_page *out);
 void store_pull_page_clear(struct store_pull_page *p);   /* NULL no-op */
+
+/* ---- the audit log ---- */
+
+/*
+ * The audit log is append-only like the change log: the database refuses
+ * UPDATE and DELETE of its rows.  Each entry lists the records it
+ * concerns (those that went out in a pull, came in with a push, ...).
+ */
+#define STORE_AUDIT_ACTION_MAX 32
+#define STORE_AUDIT_ADDR_MAX 64
+#define STORE_AUDIT_DETAIL_MAX 1024
+#define STORE_AUDIT_RECORDS_MAX 65536u            /* per entry */
+#define STORE_AUDIT_LIST_MAX (1u << 22)             /* per listing */
+
+struct store_audit {
+	uint64_t id;                    /* from 1, increasing */
+	uint64_t at_ms;
+	char action[STORE_AUDIT_ACTION_MAX + 1];    /* "push", "enrol", ... */
+	char username[LIMIT_USER_MAX + 1];          /* "" = none */
+	bool has_device;
+	uint8_t device[LIMIT_ID_LEN];
+	char address[STORE_AUDIT_ADDR_MAX + 1];     /* "" = the server's
+	                                             * own command line */
+	char detail[STORE_AUDIT_DETAIL_MAX + 1];
+	size_t nrecords;
+	uint8_t (*records)[LIMIT_ID_LEN];           /* owned; may be NULL */
+};
+
+/*
+ * store_audit_append - append a (its id is ignored; its records are
+ * borrowed, duplicates allowed) and give its id in *id (may be NULL).
+ * Inside the caller's transaction when one is open, so the entry commits
+ * with the action it records.  Returns 0, IRO_EINVAL (no action, or
+ * over STORE_AUDIT_RECORDS_MAX records), IRO_EIO.
+ */
+int store_audit_append(struct store *st, const struct store_audit *a,
+    uint64_t *id);
+
+/* Which entries store_audit_list returns: all of these that are set. */
+struct store_audit_query {
+	const char *username;           /* NULL: any */
+	uint64_t since_ms;              /* entries at or after; 0: all */
+	/* With records set: only entries that concern one of them. */
+	const uint8_t (*records)[LIMIT_ID_LEN];
+	size_t nrecords;
+	bool by_record;                 /* apply the records filter (even
+	                                 * when nrecords is 0: no entry) */
+};
+
+/*
+ * store_audit_list - matching entries in id order.  *out is malloc'd;
+ * free with store_audit_free_array().  Returns 0, IRO_ETOOBIG (over
+ * STORE_AUDIT_LIST_MAX), IRO_ENOMEM, IRO_EIO, IRO_ECORRUPT.
+ */
+int store_audit_list(struct store *st, const struct store_audit_query *q,
+    struct store_audit **out, size_t *n);
+void store_audit_free_array(struct store_audit *a, size_t n);
+
+/*
+ * store_record_referrers - the records whose current `field` holds a
+ * reference to record id (its 32 lowercase hex digits), in id order.
+ * *out is malloc'd (NULL if none); caller frees.  Returns 0, IRO_ETOOBIG
+ * (over STORE_AUDIT_LIST_MAX), IRO_ENOMEM or IRO_EIO.
+ */
+int store_record_referrers(struct store *st, const char *field,
+    const uint8_t id[LIMIT_ID_LEN], uint8_t (**out)[LIMIT_ID_LEN],
+    size_t *n);
 
 /* ---- statistics ---- */
 

@@ -25,9 +25,10 @@
 #include "store_sqlite.h"
 
 #define STORE_DB_NAME "server.db"
-#define STORE_LAYOUT 1          /* bump when the tables change */
+#define STORE_LAYOUT 2          /* bump when the tables change */
 #define STORE_BUSY_MS 10000     /* wait this long for another writer */
 
+/* Layout 1: the tables every store has. */
 static const char layout_sql[] =
 	"CREATE TABLE IF NOT EXISTS meta ("
 	" key TEXT PRIMARY KEY, value NOT NULL);"
@@ -75,6 +76,43 @@ static const char layout_sql[] =
 	" PRIMARY KEY (rec, name)) WITHOUT ROWID;"
 	"CREATE INDEX IF NOT EXISTS fields_value ON fields(name, vstr);";
 
+/* Layout 2 adds disabled accounts, failed logins and the audit log; a
+ * layout 1 store is brought up to it when opened. */
+static const char layout2_sql[] =
+	"ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE login_failures ("
+	" key TEXT NOT NULL, at_ms INTEGER NOT NULL);"
+	"CREATE INDEX login_failures_key ON login_failures(key, at_ms);"
+	"CREATE TABLE audit ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL,"
+	" action TEXT NOT NULL, username TEXT NOT NULL, device BLOB,"
+	" address TEXT NOT NULL, detail TEXT NOT NULL);"
+	"CREATE INDEX audit_user ON audit(username, id);"
+	"CREATE TABLE audit_records ("
+	" entry INTEGER NOT NULL REFERENCES audit(id), record BLOB NOT NULL,"
+	" PRIMARY KEY (entry, record)) WITHOUT ROWID;"
+	"CREATE INDEX audit_records_record ON audit_records(record, entry);"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TRIGGER audit_records_no_update BEFORE UPDATE ON audit_records"
+	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TRIGGER audit_records_no_delete BEFORE DELETE ON audit_records"
+	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	/* INSERT OR REPLACE deletes the row it collides with without firing
+	 * DELETE triggers, so a collision is refused on the way in.  An
+	 * entry's record listed twice is simply kept once. */
+	"CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit"
+	" WHEN EXISTS (SELECT 1 FROM audit WHERE id = NEW.id)"
+	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TRIGGER audit_records_no_replace BEFORE INSERT ON audit_records"
+	" WHEN EXISTS (SELECT 1 FROM audit_records WHERE entry = NEW.entry"
+	" AND record = NEW.record) BEGIN SELECT RAISE(IGNORE); END;"
+	"CREATE TRIGGER IF NOT EXISTS log_no_replace BEFORE INSERT ON log"
+	" WHEN EXISTS (SELECT 1 FROM log WHERE pos = NEW.pos)"
+	" BEGIN SELECT RAISE(ABORT, 'the change log is append-only'); END;";
+
 /* The statement cache: every statement is prepared once per handle. */
 static const char *const sql_text[SS_COUNT] = {
 	[SS_META_GET] = "SELECT value FROM meta WHERE key = ?1",
@@ -83,9 +121,9 @@ static const char *const sql_text[SS_COUNT] = {
 	[SS_USER_ADD] = "INSERT INTO users(username, role, team,"
 	    " display_name, pwhash, created_ms) VALUES (?1,?2,?3,?4,?5,?6)",
 	[SS_USER_GET] = "SELECT username, role, team, display_name, pwhash,"
-	    " created_ms FROM users WHERE username = ?1",
+	    " created_ms, disabled FROM users WHERE username = ?1",
 	[SS_USER_LIST] = "SELECT username, role, team, display_name,"
-	    " pwhash, created_ms FROM users ORDER BY username",
+	    " pwhash, created_ms, disabled FROM users ORDER BY username",
 	[SS_DEVICE_ADD] = "INSERT INTO devices(id, username, name, pubkey,"
 	    " enrolled_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[SS_DEVICE_GET] = "SELECT id, username, name, pubkey, revoked,"
@@ -151,6 +189,33 @@ static const char *const sql_text[SS_COUNT] = {
 	    " FROM records",
 	[SS_COUNT_USERS] = "SELECT count(*) FROM users",
 	[SS_COUNT_DEVICES] = "SELECT count(*) FROM devices",
+	[SS_USER_DISABLE] = "UPDATE users SET disabled = ?2"
+	    " WHERE username = ?1",
+	[SS_USER_PWHASH] = "UPDATE users SET pwhash = ?2 WHERE username = ?1",
+	[SS_FAIL_PRUNE] = "DELETE FROM login_failures WHERE key = ?1"
+	    " AND at_ms <= ?2",
+	[SS_FAIL_ADD] = "INSERT INTO login_failures(key, at_ms)"
+	    " VALUES (?1, ?2)",
+	[SS_FAIL_COUNT] = "SELECT count(*) FROM login_failures"
+	    " WHERE key = ?1 AND at_ms > ?2",
+	[SS_FAIL_CLEAR] = "DELETE FROM login_failures WHERE key = ?1",
+	[SS_FAIL_UNDO] = "DELETE FROM login_failures WHERE rowid ="
+	    " (SELECT rowid FROM login_failures WHERE key = ?1"
+	    " AND at_ms = ?2 LIMIT 1)",
+	[SS_AUDIT_ADD] = "INSERT INTO audit(at_ms, action, username, device,"
+	    " address, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[SS_AUDIT_RECORD_ADD] = "INSERT OR IGNORE INTO audit_records(entry,"
+	    " record) VALUES (?1, ?2)",
+	[SS_AUDIT_IDS] = "SELECT id FROM audit WHERE (?1 IS NULL OR"
+	    " username = ?1) AND at_ms >= ?2 ORDER BY id",
+	[SS_AUDIT_IDS_OF_RECORD] = "SELECT entry FROM audit_records"
+	    " WHERE record = ?1",
+	[SS_AUDIT_GET] = "SELECT id, at_ms, action, username, device,"
+	    " address, detail FROM audit WHERE id = ?1",
+	[SS_AUDIT_RECORDS] = "SELECT record FROM audit_records"
+	    " WHERE entry = ?1 ORDER BY record",
+	[SS_REFERRERS] = "SELECT rec FROM fields WHERE name = ?1"
+	    " AND vstr = ?2 ORDER BY rec",
 };
 
 int
@@ -510,50 +575,71 @@ db_connect(struct store *st, const char *path, int flags)
 	return 0;
 }
 
+/* Bring the store to STORE_LAYOUT inside the caller's transaction:
+ * create every table in an empty database, add layout 2's to a layout 1
+ * store, leave a current one alone.  IRO_EVERSION for any other
+ * layout. */
 static int
-check_layout(struct store *st)
-{
-	uint64_t v;
-	int rc = meta_get_int(st, "layout", &v);
-
-	if (rc == IRO_ENOTFOUND || (rc == 0 && v != STORE_LAYOUT)) {
-		snprintf(st->err, sizeof(st->err),
-		    "the database has an unknown layout");
-		return IRO_EVERSION;
-	}
-	return rc;
-}
-
-/* Create the tables and the server id unless they exist. */
-static int
-create_layout(struct store *st)
+upgrade_layout(struct store *st)
 {
 	uint8_t id[LIMIT_ID_LEN];
 	sqlite3_stmt *s;
 	uint64_t v;
+	int rc = meta_get_int(st, "layout", &v);
+
+	if (rc == 0 && v == STORE_LAYOUT)
+		return 0;
+	if (rc == 0 && v == 1)
+		rc = exec_sql(st, layout2_sql, "upgrade the tables");
+	else if (rc == IRO_ENOTFOUND) {
+		if ((rc = exec_sql(st, layout_sql, "create the tables")) != 0 ||
+		    (rc = exec_sql(st, layout2_sql, "create the tables")) != 0)
+			return rc;
+		crypto_random(id, sizeof(id));
+		if ((rc = ss_stmt(st, SS_META_PUT, &s)) != 0)
+			return rc;
+		sqlite3_bind_text(s, 1, "server_id", -1, SQLITE_STATIC);
+		sqlite3_bind_blob(s, 2, id, sizeof(id), SQLITE_STATIC);
+		rc = ss_exec(st, s, "save the server id");
+	} else if (rc == 0) {
+		snprintf(st->err, sizeof(st->err),
+		    "the database has an unknown layout");
+		return IRO_EVERSION;
+	}
+	if (rc == 0)
+		rc = meta_put_int(st, "layout", STORE_LAYOUT);
+	return rc;
+}
+
+/* Create or upgrade the layout in a transaction of its own.  An empty
+ * database is only given tables when `create` (store_init). */
+static int
+ensure_layout(struct store *st, bool create)
+{
+	uint64_t v;
 	int rc;
 
+	/* The usual case takes no write lock. */
+	if (!create && meta_get_int(st, "layout", &v) == 0 &&
+	    v == STORE_LAYOUT)
+		return 0;
 	if ((rc = store_begin(st)) != 0)
 		return rc;
-	if ((rc = exec_sql(st, layout_sql, "create the tables")) != 0)
-		goto out;
-	rc = meta_get_int(st, "layout", &v);
-	if (rc == 0) {
-		/* An existing store: leave it exactly as it is. */
-		rc = check_layout(st);
-		goto out;
+	/* meta may not exist yet in a new file. */
+	if (create)
+		rc = exec_sql(st, "CREATE TABLE IF NOT EXISTS meta ("
+		    " key TEXT PRIMARY KEY, value NOT NULL)",
+		    "create the tables");
+	if (rc == 0 && !create) {
+		rc = meta_get_int(st, "layout", &v);
+		if (rc == IRO_ENOTFOUND) {
+			snprintf(st->err, sizeof(st->err),
+			    "the database has an unknown layout");
+			rc = IRO_EVERSION;
+		}
 	}
-	if (rc != IRO_ENOTFOUND)
-		goto out;
-	if ((rc = meta_put_int(st, "layout", STORE_LAYOUT)) != 0)
-		goto out;
-	crypto_random(id, sizeof(id));
-	if ((rc = ss_stmt(st, SS_META_PUT, &s)) != 0)
-		goto out;
-	sqlite3_bind_text(s, 1, "server_id", -1, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 2, id, sizeof(id), SQLITE_STATIC);
-	rc = ss_exec(st, s, "save the server id");
-out:
+	if (rc == 0)
+		rc = upgrade_layout(st);
 	if (rc == 0)
 		return store_commit(st);
 	store_rollback(st);
@@ -587,7 +673,7 @@ store_init(const char *dir, char *err, size_t errlen)
 		return IRO_ENOMEM;
 	rc = db_connect(st, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
 	if (rc == 0)
-		rc = create_layout(st);
+		rc = ensure_layout(st, true);
 	if (rc != 0)
 		snprintf(err, errlen, "'%s': %s", path, st->err);
 	store_close(st);
@@ -613,7 +699,7 @@ store_open(const char *dir, struct store **out, char *err, size_t errlen)
 		return IRO_ENOMEM;
 	rc = db_connect(st, path, SQLITE_OPEN_READWRITE);
 	if (rc == 0)
-		rc = check_layout(st);
+		rc = ensure_layout(st, false);
 	if (rc == 0)
 		rc = load_server_id(st);
 	if (rc != 0) {

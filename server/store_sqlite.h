@@ -1,6 +1,6 @@
 /*
  * store_sqlite.h - private to the SQLite store (store_sqlite.c,
- * store_sqlite_acct.c and store_sqlite_log.c): the handle, the statement
+ * store_sqlite_acct.c, store_sqlite_log.c and store_sqlite_audit.c): the handle, the statement
  * cache and small helpers.
  * Nothing else includes this file; callers use store.h.
  *
@@ -51,6 +51,20 @@ enum ss_stmt_id {
 	SS_COUNT_CONFLICTS,
 	SS_COUNT_USERS,
 	SS_COUNT_DEVICES,
+	SS_USER_DISABLE,
+	SS_USER_PWHASH,
+	SS_FAIL_PRUNE,
+	SS_FAIL_ADD,
+	SS_FAIL_COUNT,
+	SS_FAIL_CLEAR,
+	SS_FAIL_UNDO,
+	SS_AUDIT_ADD,
+	SS_AUDIT_RECORD_ADD,
+	SS_AUDIT_IDS,
+	SS_AUDIT_IDS_OF_RECORD,
+	SS_AUDIT_GET,
+	SS_AUDIT_RECORDS,
+	SS_REFERRERS,
 	SS_COUNT
 };
 

@@ -1,6 +1,6 @@
 /*
- * store_sqlite_acct.c - the SQLite store's accounts, devices, request
- * nonces and statistics (store.h).
+ * store_sqlite_acct.c - the SQLite store's accounts, failed logins,
+ * devices, request nonces and statistics (store.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +26,7 @@ read_user(sqlite3_stmt *s, struct store_user *u)
 	ss_text(s, 3, u->display_name, sizeof(u->display_name));
 	ss_text(s, 4, u->pwhash, sizeof(u->pwhash));
 	u->created_ms = (uint64_t)sqlite3_column_int64(s, 5);
+	u->disabled = sqlite3_column_int(s, 6) != 0;
 	return schema_role_parse(role, &u->role) == 0 ? 0 : IRO_ECORRUPT;
 }
 
@@ -103,6 +104,137 @@ out:
 	*out = a;
 	*n = cnt;
 	return 0;
+}
+
+/* Run an UPDATE of one row; IRO_ENOTFOUND if no row matched. */
+static int
+update_one(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = ss_exec(st, s, what);
+
+	if (rc == 0 && sqlite3_changes(st->db) == 0)
+		return IRO_ENOTFOUND;
+	return rc;
+}
+
+int
+store_user_set_disabled(struct store *st, const char *username,
+    bool disabled)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = ss_stmt(st, SS_USER_DISABLE, &s)) != 0)
+		return rc;
+	sqlite3_bind_text(s, 1, username, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, disabled ? 1 : 0);
+	return update_one(st, s, "change the account");
+}
+
+int
+store_user_set_pwhash(struct store *st, const char *username,
+    const char *pwhash)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (pwhash == NULL || pwhash[0] == '\0')
+		return IRO_EINVAL;
+	if ((rc = ss_stmt(st, SS_USER_PWHASH, &s)) != 0)
+		return rc;
+	sqlite3_bind_text(s, 1, username, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, pwhash, -1, SQLITE_STATIC);
+	return update_one(st, s, "change the password");
+}
+
+/* ---- failed logins ---- */
+
+static int
+fail_key_ok(const char *key)
+{
+	return key != NULL && key[0] != '\0' &&
+	    strnlen(key, STORE_FAIL_KEY_MAX + 1) <= STORE_FAIL_KEY_MAX;
+}
+
+int
+store_fail_add(struct store *st, const char *key, uint64_t now_ms,
+    uint64_t keep_ms)
+{
+	sqlite3_stmt *s;
+	bool own;
+	int rc;
+
+	if (!fail_key_ok(key) || now_ms > INT64_MAX)
+		return IRO_EINVAL;
+	if ((rc = ss_tx_enter(st, &own)) != 0)
+		return rc;
+	if ((rc = ss_stmt(st, SS_FAIL_PRUNE, &s)) != 0)
+		goto out;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)(now_ms > keep_ms ?
+	    now_ms - keep_ms : 0));
+	if ((rc = ss_exec(st, s, "forget old failures")) != 0)
+		goto out;
+	if ((rc = ss_stmt(st, SS_FAIL_ADD, &s)) != 0)
+		goto out;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)now_ms);
+	rc = ss_exec(st, s, "record the failure");
+out:
+	return ss_tx_leave(st, own, rc);
+}
+
+int
+store_fail_count(struct store *st, const char *key, uint64_t since_ms,
+    uint64_t *n)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*n = 0;
+	if (!fail_key_ok(key) || since_ms > INT64_MAX)
+		return IRO_EINVAL;
+	if ((rc = ss_stmt(st, SS_FAIL_COUNT, &s)) != 0)
+		return rc;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)since_ms);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*n = (uint64_t)sqlite3_column_int64(s, 0);
+		rc = 0;
+	} else
+		rc = ss_fail(st, "count the failures");
+	sqlite3_reset(s);
+	return rc;
+}
+
+int
+store_fail_clear(struct store *st, const char *key)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (!fail_key_ok(key))
+		return IRO_EINVAL;
+	if ((rc = ss_stmt(st, SS_FAIL_CLEAR, &s)) != 0)
+		return rc;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	return ss_exec(st, s, "forget the failures");
+}
+
+int
+store_fail_undo(struct store *st, const char *key, uint64_t at_ms)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (!fail_key_ok(key) || at_ms > INT64_MAX)
+		return IRO_EINVAL;
+	if ((rc = ss_stmt(st, SS_FAIL_UNDO, &s)) != 0)
+		return rc;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)at_ms);
+	return ss_exec(st, s, "forget the failure");
 }
 
 /* ---- devices ---- */
@@ -198,17 +330,6 @@ out:
 	return 0;
 }
 
-/* Run an UPDATE of one device row; IRO_ENOTFOUND if no row matched. */
-static int
-device_update(struct store *st, sqlite3_stmt *s, const char *what)
-{
-	int rc = ss_exec(st, s, what);
-
-	if (rc == 0 && sqlite3_changes(st->db) == 0)
-		return IRO_ENOTFOUND;
-	return rc;
-}
-
 int
 store_device_revoke(struct store *st, const uint8_t id[LIMIT_ID_LEN])
 {
@@ -218,7 +339,7 @@ store_device_revoke(struct store *st, const uint8_t id[LIMIT_ID_LEN])
 	if ((rc = ss_stmt(st, SS_DEVICE_REVOKE, &s)) != 0)
 		return rc;
 	sqlite3_bind_blob(s, 1, id, LIMIT_ID_LEN, SQLITE_STATIC);
-	return device_update(st, s, "revoke the device");
+	return update_one(st, s, "revoke the device");
 }
 
 int
@@ -232,7 +353,7 @@ store_device_synced(struct store *st, const uint8_t id[LIMIT_ID_LEN],
 		return rc;
 	sqlite3_bind_blob(s, 1, id, LIMIT_ID_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)now_ms);
-	return device_update(st, s, "record the sync");
+	return update_one(st, s, "record the sync");
 }
 
 /* ---- nonces ---- */

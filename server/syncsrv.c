@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "account.h"
+#include "audit.h"
 #include "auth.h"
 #include "hex.h"
 #include "iro_error.h"
@@ -22,6 +23,17 @@ struct syncsrv {
 	pthread_mutex_t mu;             /* held around every use of st */
 	syncsrv_clock_fn clock;
 	void *clock_ctx;
+	struct account_throttle throttle;
+};
+
+/* What one request has made known of who sent it, for its audit entry;
+ * `audited` once the handler has written the entry itself. */
+struct req_ctx {
+	const char *peer;
+	char user[LIMIT_USER_MAX + 1];
+	bool has_device;
+	uint8_t device[LIMIT_ID_LEN];
+	bool audited;
 };
 
 static uint64_t
@@ -47,6 +59,10 @@ syncsrv_new(const struct syncsrv_opts *opts, struct syncsrv **out)
 	s->st = opts->store;
 	s->clock = opts->clock != NULL ? opts->clock : system_clock;
 	s->clock_ctx = opts->clock_ctx;
+	if (opts->throttle != NULL)
+		s->throttle = *opts->throttle;
+	else
+		account_throttle_default(&s->throttle);
 	pthread_mutex_init(&s->mu, NULL);
 	*out = s;
 	return 0;
@@ -140,18 +156,58 @@ reply_ok(struct syncsrv *s, struct http_response *resp, int rc,
 	resp->body_len = len;
 }
 
+/* ---- the audit ---- */
+
+/* An audit entry of action by rc's sender at now. */
+static void
+audit_begin(struct store_audit *a, const struct req_ctx *rc,
+    const char *action, uint64_t now)
+{
+	memset(a, 0, sizeof(*a));
+	a->at_ms = now;
+	snprintf(a->action, sizeof(a->action), "%s", action);
+	snprintf(a->username, sizeof(a->username), "%s", rc->user);
+	a->has_device = rc->has_device;
+	memcpy(a->device, rc->device, LIMIT_ID_LEN);
+	snprintf(a->address, sizeof(a->address), "%s", rc->peer);
+}
+
 /* ---- enrol ---- */
 
+/* Register the device and audit the enrolment in one transaction; the
+ * attempt begun at `begun` is taken back from the failure counts. */
+static int
+enrol_commit(struct syncsrv *s, struct req_ctx *rc,
+    const struct store_device *d, uint64_t begun)
+{
+	struct store_audit a;
+	int err;
+
+	audit_begin(&a, rc, AUDIT_ENROL, d->enrolled_ms);
+	snprintf(a.detail, sizeof(a.detail), "enrolled device '%.200s'",
+	    d->name);
+	if ((err = store_begin(s->st)) != 0)
+		return err;
+	if ((err = store_device_add(s->st, d)) == 0 &&
+	    (err = account_login_ok(s->st, d->username, rc->peer,
+	    begun)) == 0 &&
+	    (err = store_audit_append(s->st, &a, NULL)) == 0)
+		return store_commit(s->st);
+	store_rollback(s->st);
+	return err;
+}
+
 static void
-enrol_register(struct syncsrv *s, const struct wire_enrol_req *req,
-    const struct store_user *user, struct http_response *resp)
+enrol_register(struct syncsrv *s, struct req_ctx *rc,
+    const struct wire_enrol_req *req, const struct store_user *user,
+    uint64_t begun, struct http_response *resp)
 {
 	struct wire_enrol_resp out;
 	struct store_device d;
 	char hex[2 * LIMIT_ID_LEN + 1];
 	uint8_t *buf = NULL;
 	size_t len = 0;
-	int rc;
+	int rc_;
 
 	memset(&d, 0, sizeof(d));
 	memcpy(d.id, req->device, LIMIT_ID_LEN);
@@ -159,19 +215,22 @@ enrol_register(struct syncsrv *s, const struct wire_enrol_req *req,
 	snprintf(d.username, sizeof(d.username), "%s", user->username);
 	snprintf(d.name, sizeof(d.name), "%s", req->name);
 	d.enrolled_ms = now_ms(s);
+	rc->has_device = true;
+	memcpy(rc->device, d.id, LIMIT_ID_LEN);
 	pthread_mutex_lock(&s->mu);
-	rc = store_device_add(s->st, &d);
+	rc_ = enrol_commit(s, rc, &d, begun);
 	pthread_mutex_unlock(&s->mu);
 	hex_encode(req->device, LIMIT_ID_LEN, hex);
-	if (rc == IRO_EEXIST) {
+	if (rc_ == IRO_EEXIST) {
 		reply_error(s, resp, 409, "exists", "device '%s' is already "
 		    "registered", hex);
 		return;
 	}
-	if (rc != 0) {
-		reply_internal(s, resp, rc, "register the device");
+	if (rc_ != 0) {
+		reply_internal(s, resp, rc_, "register the device");
 		return;
 	}
+	rc->audited = true;
 	memset(&out, 0, sizeof(out));
 	memcpy(out.device, req->device, LIMIT_ID_LEN);
 	snprintf(out.user, sizeof(out.user), "%s", user->username);
@@ -179,44 +238,99 @@ enrol_register(struct syncsrv *s, const struct wire_enrol_req *req,
 	    schema_role_name(user->role));
 	store_server_id(s->st, out.server);
 	out.time_ms = now_ms(s);
-	rc = wire_encode_enrol_resp(&out, &buf, &len);
-	reply_ok(s, resp, rc, buf, len);
+	rc_ = wire_encode_enrol_resp(&out, &buf, &len);
+	reply_ok(s, resp, rc_, buf, len);
 	snprintf(resp->note, sizeof(resp->note), "device %s of '%s'", hex,
 	    user->username);
 }
 
+/*
+ * Check the throttle, count the attempt as failed until it succeeds and
+ * read the account, in one transaction.  *throttled: refuse without
+ * looking at the password.
+ */
+static int
+enrol_start(struct syncsrv *s, struct req_ctx *rc, const char *username,
+    uint64_t now, bool *throttled, struct store_user *user, char *why,
+    size_t whylen)
+{
+	int err, uerr;
+
+	if ((err = store_begin(s->st)) != 0)
+		return err;
+	err = account_login_begin(s->st, &s->throttle, username, rc->peer,
+	    now, throttled, why, whylen);
+	uerr = err == 0 && !*throttled ?
+	    store_user_get(s->st, username, user) : 0;
+	if (err == 0 && uerr != 0 && uerr != IRO_ENOTFOUND)
+		err = uerr;
+	if (err == 0)
+		return store_commit(s->st) == 0 ? uerr : IRO_EIO;
+	store_rollback(s->st);
+	return err;
+}
+
+/* Audit a failed enrolment (its failure was counted by enrol_start). */
 static void
-do_enrol(struct syncsrv *s, const struct http_request *r,
+enrol_failed(struct syncsrv *s, struct req_ctx *rc, const char *reason)
+{
+	struct store_audit a;
+
+	audit_begin(&a, rc, AUDIT_ENROL_FAILED, now_ms(s));
+	snprintf(a.detail, sizeof(a.detail), "%s", reason);
+	pthread_mutex_lock(&s->mu);
+	rc->audited = store_audit_append(s->st, &a, NULL) == 0;
+	pthread_mutex_unlock(&s->mu);
+}
+
+static void
+do_enrol(struct syncsrv *s, struct req_ctx *rc, const struct http_request *r,
     struct http_response *resp)
 {
 	struct wire_enrol_req req;
 	struct store_user user;
 	char why[LIMIT_MSG_STR_MAX + 1];
-	int rc;
+	bool throttled = false;
+	uint64_t begun;
+	int err;
 
 	memset(&user, 0, sizeof(user));
-	rc = wire_decode_enrol_req(r->body, r->body_len, &req, why,
+	err = wire_decode_enrol_req(r->body, r->body_len, &req, why,
 	    sizeof(why));
-	if (rc != 0) {
-		reply_decode_error(s, resp, rc, why);
+	if (err != 0) {
+		reply_decode_error(s, resp, err, why);
 		return;
 	}
+	snprintf(rc->user, sizeof(rc->user), "%s", req.user);
 	pthread_mutex_lock(&s->mu);
-	rc = store_user_get(s->st, req.user, &user);
+	begun = now_ms(s);
+	err = enrol_start(s, rc, req.user, begun, &throttled, &user, why,
+	    sizeof(why));
 	pthread_mutex_unlock(&s->mu);
-	if (rc != 0 && rc != IRO_ENOTFOUND) {
-		reply_internal(s, resp, rc, "read the account");
+	if (err != 0 && err != IRO_ENOTFOUND) {
+		reply_internal(s, resp, err, "read the account");
+		goto out;
+	}
+	if (throttled) {
+		reply_error(s, resp, 429, "rate_limited", "%s", why);
 		goto out;
 	}
 	/* Hashing is slow: done outside the lock, and as slowly for an
 	 * unknown user as for a wrong password. */
-	if (account_password_check(rc == 0 ? &user : NULL, req.password,
+	if (account_password_check(err == 0 ? &user : NULL, req.password,
 	    strlen(req.password)) != 0) {
 		reply_error(s, resp, 401, "unauthenticated",
 		    "unknown user or wrong password");
+		enrol_failed(s, rc, "unknown user or wrong password");
 		goto out;
 	}
-	enrol_register(s, &req, &user, resp);
+	if (user.disabled) {
+		reply_error(s, resp, 401, "unauthenticated", "user '%s' is "
+		    "disabled", user.username);
+		enrol_failed(s, rc, "user is disabled");
+		goto out;
+	}
+	enrol_register(s, rc, &req, &user, begun, resp);
 out:
 	crypto_wipe(user.pwhash, sizeof(user.pwhash));
 	wire_enrol_req_clear(&req);
@@ -224,11 +338,12 @@ out:
 
 /* ---- signed requests ---- */
 
-/* Authenticate r; on failure answer it and return non-zero. */
+/* Authenticate r; on failure answer it and return non-zero.  rc learns
+ * the device (from its header) and user as far as they are known. */
 static int
-authenticate(struct syncsrv *s, const struct http_request *r,
-    struct store_device *dev, struct store_user *user,
-    struct http_response *resp)
+authenticate(struct syncsrv *s, struct req_ctx *rc,
+    const struct http_request *r, struct store_device *dev,
+    struct store_user *user, struct http_response *resp)
 {
 	struct auth_request ar = {
 		.method = r->method, .path = r->path,
@@ -239,19 +354,24 @@ authenticate(struct syncsrv *s, const struct http_request *r,
 		.body = r->body, .len = r->body_len
 	};
 	char why[LIMIT_MSG_STR_MAX + 1];
-	int rc;
+	int err;
 
+	if (ar.device != NULL && strlen(ar.device) == 2 * LIMIT_ID_LEN &&
+	    hex_decode(ar.device, rc->device, LIMIT_ID_LEN) == 0)
+		rc->has_device = true;
 	pthread_mutex_lock(&s->mu);
-	rc = auth_check(s->st, &ar, now_ms(s), dev, user, why, sizeof(why));
+	err = auth_check(s->st, &ar, now_ms(s), dev, user, why, sizeof(why));
 	pthread_mutex_unlock(&s->mu);
-	if (rc == IRO_EAUTH)
+	/* A registered device names its user even when refused. */
+	snprintf(rc->user, sizeof(rc->user), "%s", dev->username);
+	if (err == IRO_EAUTH)
 		reply_error(s, resp, 401, "unauthenticated", "%s", why);
-	else if (rc == IRO_ESKEW)
+	else if (err == IRO_ESKEW)
 		reply_error(s, resp, 401, "clock_skew", "%s", why);
-	else if (rc != 0)
+	else if (err != 0)
 		reply_error(s, resp, 500, "internal", "cannot authenticate: %s",
 		    why);
-	return rc;
+	return err;
 }
 
 static void
@@ -278,8 +398,39 @@ reply_push_error(struct syncsrv *s, struct http_response *resp, int rc,
 	}
 }
 
+/* What the push's audit entry needs, inside the push's transaction. */
+struct push_audit {
+	const struct req_ctx *rc;
+	const struct wire_push_req *req;
+	uint64_t now;
+};
+
+/* The audit entry of a push, written by ledger_push in the push's own
+ * transaction (so a push is never in the log without its entry): every
+ * record its changes name, and how they were taken. */
+static int
+audit_push(void *ctx, struct store *st, const struct wire_push_resp *out)
+{
+	const struct push_audit *pa = ctx;
+	struct store_audit a;
+	size_t cap = 0, i;
+	int err = 0;
+
+	audit_begin(&a, pa->rc, AUDIT_PUSH, pa->now);
+	for (i = 0; i < pa->req->nchanges && err == 0; i++)
+		err = audit_add_record(&a, &cap, pa->req->changes[i].record);
+	snprintf(a.detail, sizeof(a.detail), "in: %zu changes to %zu "
+	    "records (accepted %llu, duplicates %llu, refused %zu)",
+	    pa->req->nchanges, a.nrecords, (unsigned long long)out->accepted,
+	    (unsigned long long)out->duplicates, out->nrefused);
+	if (err == 0)
+		err = store_audit_append(st, &a, NULL);
+	free(a.records);
+	return err;
+}
+
 static void
-do_push(struct syncsrv *s, const struct http_request *r,
+do_push(struct syncsrv *s, struct req_ctx *rc, const struct http_request *r,
     struct http_response *resp)
 {
 	struct wire_push_req req;
@@ -290,15 +441,17 @@ do_push(struct syncsrv *s, const struct http_request *r,
 	char why[LIMIT_MSG_STR_MAX + 1];
 	uint8_t *buf = NULL;
 	size_t len = 0;
+	struct push_audit pa;
+	struct ledger_hook hook = { audit_push, &pa };
 	uint64_t now;
-	int rc;
+	int err;
 
-	if (authenticate(s, r, &dev, &user, resp) != 0)
+	if (authenticate(s, rc, r, &dev, &user, resp) != 0)
 		return;
-	rc = wire_decode_push_req(r->body, r->body_len, &req, why,
+	err = wire_decode_push_req(r->body, r->body_len, &req, why,
 	    sizeof(why));
-	if (rc != 0) {
-		reply_decode_error(s, resp, rc, why);
+	if (err != 0) {
+		reply_decode_error(s, resp, err, why);
 		return;
 	}
 	who.device = dev.id;
@@ -306,18 +459,22 @@ do_push(struct syncsrv *s, const struct http_request *r,
 	who.role = user.role;
 	pthread_mutex_lock(&s->mu);
 	now = now_ms(s);
-	rc = ledger_push(s->st, &who, req.changes, req.nchanges, now, &out,
-	    why, sizeof(why));
-	if (rc == 0)
+	pa.rc = rc;
+	pa.req = &req;
+	pa.now = now;
+	err = ledger_push(s->st, &who, req.changes, req.nchanges, now, &hook,
+	    &out, why, sizeof(why));
+	if (err == 0)
 		(void)store_device_synced(s->st, dev.id, now);
 	pthread_mutex_unlock(&s->mu);
-	if (rc != 0) {
-		reply_push_error(s, resp, rc, why);
+	if (err != 0) {
+		reply_push_error(s, resp, err, why);
 		goto out;
 	}
+	rc->audited = true;
 	out.time_ms = now_ms(s);
-	rc = wire_encode_push_resp(&out, &buf, &len);
-	reply_ok(s, resp, rc, buf, len);
+	err = wire_encode_push_resp(&out, &buf, &len);
+	reply_ok(s, resp, err, buf, len);
 	snprintf(resp->note, sizeof(resp->note), "'%s' accepted %llu, "
 	    "duplicates %llu, refused %zu", user.username,
 	    (unsigned long long)out.accepted,
@@ -327,8 +484,44 @@ out:
 	wire_push_req_clear(&req);
 }
 
+/* Read a page for q and audit what goes out, in one transaction: what
+ * the log says was sent is exactly what was read. */
+static int
+pull_page(struct syncsrv *s, const struct req_ctx *rc,
+    const struct store_pull_query *q, struct store_pull_page *page)
+{
+	struct store_audit a;
+	uint64_t now = now_ms(s);
+	size_t cap = 0, i;
+	int err;
+
+	memset(page, 0, sizeof(*page));
+	audit_begin(&a, rc, AUDIT_PULL, now);
+	if ((err = store_begin(s->st)) != 0)
+		return err;
+	if ((err = store_pull(s->st, q, page)) != 0)
+		goto out;
+	for (i = 0; i < page->n && err == 0; i++)
+		err = audit_add_record(&a, &cap, page->changes[i].record);
+	snprintf(a.detail, sizeof(a.detail), "out: %zu changes of %zu "
+	    "records, cursor %llu to %llu%s", page->n, a.nrecords,
+	    (unsigned long long)q->cursor, (unsigned long long)page->cursor,
+	    page->more ? ", more" : "");
+	if (err == 0)
+		err = store_audit_append(s->st, &a, NULL);
+	if (err == 0)
+		err = store_device_synced(s->st, q->device, now);
+out:
+	free(a.records);
+	if (err == 0 && (err = store_commit(s->st)) == 0)
+		return 0;
+	store_rollback(s->st);
+	store_pull_page_clear(page);
+	return err;
+}
+
 static void
-do_pull(struct syncsrv *s, const struct http_request *r,
+do_pull(struct syncsrv *s, struct req_ctx *rc, const struct http_request *r,
     struct http_response *resp)
 {
 	struct store_pull_query q;
@@ -340,14 +533,14 @@ do_pull(struct syncsrv *s, const struct http_request *r,
 	char why[LIMIT_MSG_STR_MAX + 1];
 	uint8_t *buf = NULL;
 	size_t len = 0;
-	int rc;
+	int err;
 
-	if (authenticate(s, r, &dev, &user, resp) != 0)
+	if (authenticate(s, rc, r, &dev, &user, resp) != 0)
 		return;
-	rc = wire_decode_pull_req(r->body, r->body_len, &req, why,
+	err = wire_decode_pull_req(r->body, r->body_len, &req, why,
 	    sizeof(why));
-	if (rc != 0) {
-		reply_decode_error(s, resp, rc, why);
+	if (err != 0) {
+		reply_decode_error(s, resp, err, why);
 		return;
 	}
 	memset(&q, 0, sizeof(q));
@@ -358,22 +551,21 @@ do_pull(struct syncsrv *s, const struct http_request *r,
 	    LIMIT_PULL_CHANGES : req.limit;
 	q.max_bytes = LIMIT_BODY_MAX;
 	pthread_mutex_lock(&s->mu);
-	rc = store_pull(s->st, &q, &page);
-	if (rc == 0)
-		(void)store_device_synced(s->st, dev.id, now_ms(s));
+	err = pull_page(s, rc, &q, &page);
 	pthread_mutex_unlock(&s->mu);
-	if (rc != 0) {
-		reply_internal(s, resp, rc, "read the change log");
+	if (err != 0) {
+		reply_internal(s, resp, err, "read the change log");
 		return;
 	}
+	rc->audited = true;
 	memset(&out, 0, sizeof(out));
 	out.nchanges = page.n;
 	out.changes = page.changes;     /* borrowed from page */
 	out.cursor = page.cursor;
 	out.more = page.more;
 	out.time_ms = now_ms(s);
-	rc = wire_encode_pull_resp(&out, &buf, &len);
-	reply_ok(s, resp, rc, buf, len);
+	err = wire_encode_pull_resp(&out, &buf, &len);
+	reply_ok(s, resp, err, buf, len);
 	snprintf(resp->note, sizeof(resp->note), "'%s' %zu changes, cursor "
 	    "%llu%s", user.username, page.n,
 	    (unsigned long long)page.cursor, page.more ? ", more" : "");
@@ -384,19 +576,42 @@ do_pull(struct syncsrv *s, const struct http_request *r,
 
 static const struct {
 	const char *path;
-	void (*fn)(struct syncsrv *, const struct http_request *,
-	    struct http_response *);
+	void (*fn)(struct syncsrv *, struct req_ctx *,
+	    const struct http_request *, struct http_response *);
 } routes[] = {
 	{ "/v1/enrol", do_enrol },
 	{ "/v1/push", do_push },
 	{ "/v1/pull", do_pull },
 };
 
-void
-syncsrv_handle(void *ctx, const struct http_request *req,
+/* The audit entry of a refused request its handler did not record: the
+ * note (code and message) says why.  A request that cannot be recorded
+ * is still answered as refused; the failure goes to the request log. */
+static void
+audit_refusal(struct syncsrv *s, const struct req_ctx *rc,
+    const struct http_request *req, struct http_response *resp)
+{
+	struct store_audit a;
+	int err;
+
+	audit_begin(&a, rc, AUDIT_REFUSED, now_ms(s));
+	snprintf(a.detail, sizeof(a.detail), "%d %.32s %.200s: %s",
+	    resp->status, req->method, req->path, resp->note);
+	pthread_mutex_lock(&s->mu);
+	err = store_audit_append(s->st, &a, NULL);
+	pthread_mutex_unlock(&s->mu);
+	if (err != 0) {
+		size_t n = strlen(resp->note);
+
+		snprintf(resp->note + n, sizeof(resp->note) - n,
+		    " (not audited: %s)", iro_strerror(err));
+	}
+}
+
+static void
+handle(struct syncsrv *s, struct req_ctx *rc, const struct http_request *req,
     struct http_response *resp)
 {
-	struct syncsrv *s = ctx;
 	size_t i;
 
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
@@ -417,5 +632,19 @@ syncsrv_handle(void *ctx, const struct http_request *req,
 		    "%u bytes", (unsigned)LIMIT_BODY_MAX);
 		return;
 	}
-	routes[i].fn(s, req, resp);
+	routes[i].fn(s, rc, req, resp);
+}
+
+void
+syncsrv_handle(void *ctx, const struct http_request *req,
+    struct http_response *resp)
+{
+	struct syncsrv *s = ctx;
+	struct req_ctx rc;
+
+	memset(&rc, 0, sizeof(rc));
+	rc.peer = req->peer != NULL ? req->peer : "";
+	handle(s, &rc, req, resp);
+	if (resp->status >= 400 && resp->status < 500 && !rc.audited)
+		audit_refusal(s, &rc, req, resp);
 }

@@ -6,7 +6,12 @@
  * with common/wire.h, applies pushes through ledger.h, reads pulls from the
  * store, and answers every failure with a wire error message naming the
  * problem.  It never trusts a body: any input gets an answer, never a
- * crash.
+ * crash.  Failed enrolments are throttled per account and per address
+ * (account.h).  Every enrolment, push, pull and refused request leaves an
+ * entry in the store's audit log (audit.h), written in the transaction
+ * of the action where this module owns it (enrol, pull, a failed
+ * enrolment); a push's entry follows its commit at once, under the same
+ * lock (ledger_push commits on its own).
  *
  * The store handle is shared by every connection thread; syncsrv holds it
  * under its own lock (and never across a password hash check).
@@ -16,6 +21,7 @@
 
 #include <stdint.h>
 
+#include "account.h"
 #include "http.h"
 #include "store.h"
 
@@ -28,6 +34,8 @@ struct syncsrv_opts {
 	struct store *store;            /* borrowed; outlives the syncsrv */
 	syncsrv_clock_fn clock;         /* NULL: the system clock */
 	void *clock_ctx;
+	/* Limits on failed enrolments; NULL: account_throttle_default(). */
+	const struct account_throttle *throttle;
 };
 
 /* syncsrv_new - a handler over opts->store.  Caller frees with

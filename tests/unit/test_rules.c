@@ -124,7 +124,7 @@ push(struct fixture *f, struct wire_push_resp *resp)
 	};
 	char why[256];
 
-	return ledger_push(f->st, &who, f->ch, f->n, NOW, resp, why,
+	return ledger_push(f->st, &who, f->ch, f->n, NOW, NULL, resp, why,
 	    sizeof(why));
 }
 

@@ -3,7 +3,8 @@
  * over real HTTP on 127.0.0.1 (libcurl as the client): enrolment,
  * authentication of signed requests (missing, altered, replayed, stale),
  * bad input of every kind, push idempotency and refusals, clock skew and
- * pull paging.  The server keeps serving after every bad request.
+ * pull paging; disabled accounts, throttled enrolment and the audit
+ * entries of each.  The server keeps serving after every bad request.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +20,7 @@
 #include <time.h>
 
 #include "account.h"
+#include "audit.h"
 #include "crypto.h"
 #include "hex.h"
 #include "http.h"
@@ -915,6 +917,285 @@ test_routes_and_keep_alive(void **state)
 	free(buf);
 }
 
+/* A signed pull from cursor 0 by d; the HTTP status. */
+static long
+pull_once(struct fx *f, struct device *d, struct reply *r)
+{
+	struct wire_pull_req q = { .limit = 10 };
+	uint8_t *buf = NULL;
+	size_t len = 0;
+
+	assert_int_equal(wire_encode_pull_req(&q, &buf, &len), 0);
+	post_signed(f, d, "/v1/pull", buf, len, r);
+	free(buf);
+	return r->status;
+}
+
+/* The audit entries of user, into *a (caller frees). */
+static size_t
+audit_of(struct store *st, const char *user, struct store_audit **a)
+{
+	struct store_audit_query q = { .username = user };
+	size_t n = 0;
+
+	assert_int_equal(store_audit_list(st, &q, a, &n), 0);
+	return n;
+}
+
+static size_t
+count_action(const struct store_audit *a, size_t n, const char *action,
+    const char *detail_part)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(a[i].action, action) == 0 &&
+		    (detail_part == NULL ||
+		    strstr(a[i].detail, detail_part) != NULL))
+			k++;
+	return k;
+}
+
+static void
+test_disabled_user_is_refused(void **state)
+{
+	struct fx *f = *state;
+	struct account_new a = { 0 };
+	struct store_audit *au = NULL;
+	struct device d, d2;
+	struct reply r;
+	char err[256];
+	size_t n;
+
+	a.username = "dora";
+	a.role = SCHEMA_ROLE_IRO;
+	a.password = PASSWORD;
+	a.password_len = strlen(PASSWORD);
+	assert_int_equal(account_add(f->peek, &a, err, sizeof(err)), 0);
+	enrolled_device(f, &d, "dora");
+	assert_int_equal(pull_once(f, &d, &r), 200);
+	reply_clear(&r);
+
+	assert_int_equal(store_user_set_disabled(f->peek, "dora", true), 0);
+	assert_int_equal(pull_once(f, &d, &r), 401);
+	expect_error(&r, 401, "unauthenticated");
+	reply_clear(&r);
+	new_device(&d2);
+	assert_int_equal(enrol(f, &d2, "dora", PASSWORD, &r), 401);
+	expect_error(&r, 401, "unauthenticated");
+	reply_clear(&r);
+
+	assert_int_equal(store_user_set_disabled(f->peek, "dora", false), 0);
+	assert_int_equal(pull_once(f, &d, &r), 200);
+	reply_clear(&r);
+
+	n = audit_of(f->peek, "dora", &au);
+	assert_int_equal(count_action(au, n, AUDIT_ENROL, NULL), 1);
+	assert_int_equal(count_action(au, n, AUDIT_PULL, NULL), 2);
+	assert_int_equal(count_action(au, n, AUDIT_REFUSED, "disabled"), 1);
+	assert_int_equal(count_action(au, n, AUDIT_ENROL_FAILED, "disabled"),
+	    1);
+	assert_string_equal(au[0].address, "127.0.0.1");
+	store_audit_free_array(au, n);
+}
+
+/* Push and pull are audited with the records that came in and went
+ * out, and a bad signature with its reason. */
+static void
+test_sync_is_audited(void **state)
+{
+	struct fx *f = *state;
+	struct store_audit *au = NULL;
+	struct account_new a = { 0 };
+	struct wire_push_resp out;
+	struct device e1, e2, forger;
+	uint8_t rec[LIMIT_ID_LEN];
+	struct change c[3];
+	struct reply r;
+	char err[256];
+	uint64_t cursor = 0;
+	size_t n, k, i, pages;
+	bool seen = false;
+
+	a.username = "erin";
+	a.role = SCHEMA_ROLE_IRO;
+	a.password = PASSWORD;
+	a.password_len = strlen(PASSWORD);
+	assert_int_equal(account_add(f->peek, &a, err, sizeof(err)), 0);
+	enrolled_device(f, &e1, "erin");
+	enrolled_device(f, &e2, "erin");
+	n = visit_changes(f, &e1, c, rec);
+	for (k = 0; k < n; k++)
+		snprintf(c[k].author, sizeof(c[k].author), "erin");
+	assert_int_equal(push(f, &e1, c, n, &out), 200);
+	wire_push_resp_clear(&out);
+	free_changes(c, n);
+	assert_int_equal(pull_all(f, &e2, LIMIT_PULL_CHANGES, &cursor, e1.id,
+	    &pages), 3);
+	/* A request signed with another key names e2 but is refused. */
+	new_device(&forger);
+	memcpy(forger.id, e2.id, LIMIT_ID_LEN);
+	assert_int_equal(pull_once(f, &forger, &r), 401);
+	reply_clear(&r);
+
+	n = audit_of(f->peek, "erin", &au);
+	for (i = 0; i < n; i++) {
+		if (strcmp(au[i].action, AUDIT_PUSH) == 0) {
+			assert_true(au[i].has_device);
+			assert_memory_equal(au[i].device, e1.id, LIMIT_ID_LEN);
+			assert_int_equal(au[i].nrecords, 1);
+			assert_memory_equal(au[i].records[0], rec,
+			    LIMIT_ID_LEN);
+			assert_non_null(strstr(au[i].detail,
+			    "in: 3 changes to 1 records"));
+		}
+		if (strcmp(au[i].action, AUDIT_PULL) == 0 &&
+		    memcmp(au[i].device, e2.id, LIMIT_ID_LEN) == 0)
+			for (k = 0; k < au[i].nrecords; k++)
+				seen |= memcmp(au[i].records[k], rec,
+				    LIMIT_ID_LEN) == 0;
+	}
+	assert_true(seen);
+	assert_int_equal(count_action(au, n, AUDIT_PUSH, NULL), 1);
+	assert_int_equal(count_action(au, n, AUDIT_REFUSED,
+	    "bad signature"), 1);
+	store_audit_free_array(au, n);
+}
+
+/* ---- throttling, on a server of its own with a clock the test moves */
+
+static uint64_t
+test_clock(void *ctx)
+{
+	return *(const uint64_t *)ctx;
+}
+
+/* Start g: a new store with user "tina" and a server over it with
+ * throttle t and the clock *clock. */
+static void
+throttled_server(struct fx *g, const struct account_throttle *t,
+    uint64_t *clock, bool init)
+{
+	struct syncsrv_opts so = { 0 };
+	struct account_new a = { 0 };
+	struct http_opts ho = { 0 };
+	char err[512];
+
+	if (init) {
+		assert_int_equal(srvtest_tmpdir(g->dir, sizeof(g->dir)), 0);
+		assert_int_equal(store_init(g->dir, err, sizeof(err)), 0);
+	}
+	assert_int_equal(store_open(g->dir, &g->st, err, sizeof(err)), 0);
+	if (init) {
+		a.username = "tina";
+		a.role = SCHEMA_ROLE_IRO;
+		a.password = PASSWORD;
+		a.password_len = strlen(PASSWORD);
+		assert_int_equal(account_add(g->st, &a, err, sizeof(err)), 0);
+	}
+	so.store = g->st;
+	so.clock = test_clock;
+	so.clock_ctx = clock;
+	so.throttle = t;
+	assert_int_equal(syncsrv_new(&so, &g->sync), 0);
+	ho.host = "127.0.0.1";
+	ho.max_body = LIMIT_BODY_MAX;
+	ho.timeout_s = 30;
+	ho.handler = syncsrv_handle;
+	ho.handler_ctx = g->sync;
+	assert_int_equal(http_start(&ho, &g->srv, err, sizeof(err)), 0);
+	snprintf(g->base, sizeof(g->base), "http://127.0.0.1:%u",
+	    (unsigned)http_port(g->srv));
+}
+
+static void
+throttled_stop(struct fx *g)
+{
+	http_stop(g->srv, 5);
+	syncsrv_free(g->sync);
+	store_close(g->st);
+	g->srv = NULL;
+	g->sync = NULL;
+	g->st = NULL;
+}
+
+/* Enrol a new device as user with pw on g: the HTTP status, and the
+ * error code in code (when not 200). */
+static long
+try_enrol(struct fx *g, const char *user, const char *pw, char *code)
+{
+	struct wire_error e;
+	struct device d;
+	struct reply r;
+	char why[256];
+	long status;
+
+	new_device(&d);
+	status = enrol(g, &d, user, pw, &r);
+	code[0] = '\0';
+	if (status != 200) {
+		assert_int_equal(wire_decode_error(r.body, r.len, &e, why,
+		    sizeof(why)), 0);
+		strcpy(code, e.code);
+	}
+	reply_clear(&r);
+	return status;
+}
+
+static void
+test_enrol_is_throttled(void **state)
+{
+	struct fx *f = *state, g;
+	struct account_throttle t = { .window_ms = 10000, .user_max = 3,
+	    .addr_max = 5 };
+	struct store_audit *au = NULL;
+	uint64_t clock = now_ms();
+	char code[64], user[32];
+	size_t n;
+	int i;
+
+	memset(&g, 0, sizeof(g));
+	g.curl = f->curl;
+	throttled_server(&g, &t, &clock, true);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(try_enrol(&g, "tina", "guess", code), 401);
+		assert_string_equal(code, "unauthenticated");
+	}
+	/* The right password is refused unchecked while throttled. */
+	assert_int_equal(try_enrol(&g, "tina", PASSWORD, code), 429);
+	assert_string_equal(code, "rate_limited");
+	/* A restart does not forget. */
+	throttled_stop(&g);
+	throttled_server(&g, &t, &clock, false);
+	assert_int_equal(try_enrol(&g, "tina", PASSWORD, code), 429);
+	clock += t.window_ms + 1;
+	assert_int_equal(try_enrol(&g, "tina", PASSWORD, code), 200);
+	/* The success cleared the account: three more failures allowed. */
+	for (i = 0; i < 2; i++)
+		assert_int_equal(try_enrol(&g, "tina", "guess", code), 401);
+	assert_int_equal(try_enrol(&g, "tina", PASSWORD, code), 200);
+
+	/* The address: five failures for five accounts throttle it. */
+	clock += t.window_ms + 1;
+	for (i = 0; i < 5; i++) {
+		snprintf(user, sizeof(user), "nobody%d", i);
+		assert_int_equal(try_enrol(&g, user, "guess", code), 401);
+	}
+	assert_int_equal(try_enrol(&g, "tina", PASSWORD, code), 429);
+	assert_string_equal(code, "rate_limited");
+	clock += t.window_ms + 1;
+	assert_int_equal(try_enrol(&g, "tina", PASSWORD, code), 200);
+
+	n = audit_of(g.st, "tina", &au);
+	assert_int_equal(count_action(au, n, AUDIT_ENROL_FAILED, NULL), 5);
+	assert_int_equal(count_action(au, n, AUDIT_REFUSED, "rate_limited"),
+	    3);
+	assert_int_equal(count_action(au, n, AUDIT_ENROL, NULL), 3);
+	store_audit_free_array(au, n);
+	throttled_stop(&g);
+	srvtest_rmtree(g.dir);
+}
+
 int
 main(void)
 {
@@ -936,6 +1217,9 @@ main(void)
 		cmocka_unit_test(test_pull_pages),
 		cmocka_unit_test(test_concurrent_pushes),
 		cmocka_unit_test(test_routes_and_keep_alive),
+		cmocka_unit_test(test_disabled_user_is_refused),
+		cmocka_unit_test(test_sync_is_audited),
+		cmocka_unit_test(test_enrol_is_throttled),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

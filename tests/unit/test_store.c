@@ -337,6 +337,14 @@ test_log_is_append_only(void **state)
 	    &msg), SQLITE_OK);
 	assert_non_null(strstr(msg, "append-only"));
 	sqlite3_free(msg);
+	msg = NULL;
+	/* REPLACE deletes without firing DELETE triggers: refused too. */
+	assert_int_not_equal(sqlite3_exec(db, "INSERT OR REPLACE INTO log"
+	    " SELECT pos, dev, seq + 1, type, rec, field, status, origin,"
+	    " received_ms, code, reason, body FROM log", NULL, NULL, &msg),
+	    SQLITE_OK);
+	assert_non_null(strstr(msg, "append-only"));
+	sqlite3_free(msg);
 	sqlite3_close(db);
 	assert_int_equal(store_stats(f->st, &s), 0);
 	assert_int_equal(s.changes, 1);
@@ -554,6 +562,118 @@ test_record_type_and_changes(void **state)
 	change_clear(&c);
 }
 
+static void
+test_user_disable_and_password(void **state)
+{
+	struct fx *f = *state;
+	struct store_user u;
+
+	add_user(f->st, "asha", SCHEMA_ROLE_IRO);
+	assert_int_equal(store_user_get(f->st, "asha", &u), 0);
+	assert_false(u.disabled);
+	assert_int_equal(store_user_set_disabled(f->st, "asha", true), 0);
+	assert_int_equal(store_user_get(f->st, "asha", &u), 0);
+	assert_true(u.disabled);
+	assert_int_equal(store_user_set_disabled(f->st, "asha", false), 0);
+	assert_int_equal(store_user_get(f->st, "asha", &u), 0);
+	assert_false(u.disabled);
+	assert_int_equal(store_user_set_disabled(f->st, "nobody", true),
+	    IRO_ENOTFOUND);
+	assert_int_equal(store_user_set_pwhash(f->st, "asha", "$argon2id$2"),
+	    0);
+	assert_int_equal(store_user_get(f->st, "asha", &u), 0);
+	assert_string_equal(u.pwhash, "$argon2id$2");
+	assert_int_equal(store_user_set_pwhash(f->st, "asha", ""),
+	    IRO_EINVAL);
+	assert_int_equal(store_user_set_pwhash(f->st, "nobody", "$x"),
+	    IRO_ENOTFOUND);
+}
+
+static void
+test_failures_survive_reopen(void **state)
+{
+	struct fx *f = *state;
+	char err[512], longkey[STORE_FAIL_KEY_MAX + 2];
+	uint64_t n;
+
+	assert_int_equal(store_fail_add(f->st, "user:a", T0, 1000), 0);
+	assert_int_equal(store_fail_add(f->st, "user:a", T0 + 10, 1000), 0);
+	assert_int_equal(store_fail_add(f->st, "user:b", T0 + 10, 1000), 0);
+	store_close(f->st);
+	assert_int_equal(store_open(f->dir, &f->st, err, sizeof(err)), 0);
+	assert_int_equal(store_fail_count(f->st, "user:a", T0 - 1, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_fail_count(f->st, "user:a", T0, &n), 0);
+	assert_int_equal(n, 1);
+	/* One undone (a success), then the rest cleared. */
+	assert_int_equal(store_fail_undo(f->st, "user:a", T0 + 10), 0);
+	assert_int_equal(store_fail_count(f->st, "user:a", 0, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_fail_clear(f->st, "user:a"), 0);
+	assert_int_equal(store_fail_count(f->st, "user:a", 0, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_fail_count(f->st, "user:b", 0, &n), 0);
+	assert_int_equal(n, 1);
+	/* Adding forgets what is older than the window kept. */
+	assert_int_equal(store_fail_add(f->st, "user:b", T0 + 5000, 1000), 0);
+	assert_int_equal(store_fail_count(f->st, "user:b", 0, &n), 0);
+	assert_int_equal(n, 1);
+	memset(longkey, 'k', sizeof(longkey) - 1);
+	longkey[sizeof(longkey) - 1] = '\0';
+	assert_int_equal(store_fail_add(f->st, longkey, T0, 1000),
+	    IRO_EINVAL);
+	assert_int_equal(store_fail_add(f->st, "", T0, 1000), IRO_EINVAL);
+}
+
+/* A store made before accounts could be disabled and before the audit
+ * log is brought up to date when opened, keeping its data. */
+static void
+test_layout_1_is_upgraded(void **state)
+{
+	struct fx *f = *state;
+	struct store_audit a;
+	struct store_user u;
+	char path[600], err[512];
+	sqlite3 *db;
+
+	add_user(f->st, "asha", SCHEMA_ROLE_IRO);
+	store_close(f->st);
+	f->st = NULL;
+	snprintf(path, sizeof(path), "%s/server.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	    "DROP TABLE audit_records; DROP TABLE audit;"
+	    " DROP TABLE login_failures; ALTER TABLE users DROP COLUMN disabled;"
+	    " UPDATE meta SET value = 1 WHERE key = 'layout'",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(f->dir, &f->st, err, sizeof(err)), 0);
+	assert_int_equal(store_user_get(f->st, "asha", &u), 0);
+	assert_false(u.disabled);
+	assert_int_equal(store_user_set_disabled(f->st, "asha", true), 0);
+	memset(&a, 0, sizeof(a));
+	snprintf(a.action, sizeof(a.action), "user_disable");
+	assert_int_equal(store_audit_append(f->st, &a, NULL), 0);
+}
+
+static void
+test_unknown_layout_is_refused(void **state)
+{
+	struct fx *f = *state;
+	char path[600], err[512];
+	struct store *st = NULL;
+	sqlite3 *db;
+
+	snprintf(path, sizeof(path), "%s/server.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE meta SET value = 99"
+	    " WHERE key = 'layout'", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(f->dir, &st, err, sizeof(err)),
+	    IRO_EVERSION);
+	assert_null(st);
+}
+
 int
 main(void)
 {
@@ -584,6 +704,14 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_materialised_records,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record_type_and_changes,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_user_disable_and_password,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failures_survive_reopen,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_layout_1_is_upgraded,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_layout_is_refused,
 		    setup, teardown),
 	};
 

@@ -1,0 +1,79 @@
+/*
+ * audit.h - the audit log's questions and answers above the store: which
+ * records a child's history is made of, building an entry's record list,
+ * and one entry as a line of text.
+ *
+ * Entries are written with store_audit_append() (store.h) by whoever
+ * performs the action, in the same transaction when there is one.
+ * Not thread-safe beyond what the store is: serialise use of st.
+ */
+#ifndef AUDIT_H
+#define AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+/* Actions, as stored and shown. */
+#define AUDIT_ENROL "enrol"
+#define AUDIT_ENROL_FAILED "enrol_failed"
+#define AUDIT_PUSH "push"
+#define AUDIT_PULL "pull"
+#define AUDIT_REFUSED "refused"
+#define AUDIT_USER_ADD "user_add"
+#define AUDIT_USER_DISABLE "user_disable"
+#define AUDIT_USER_ENABLE "user_enable"
+#define AUDIT_USER_PASSWORD "user_password"
+#define AUDIT_DEVICE_REVOKE "device_revoke"
+
+/*
+ * audit_entry - fill *a as an entry of `action` by the server's own
+ * command line at now_ms (no address), about account `username` (NULL:
+ * none) and `device` (NULL: none), with the detail formatted from fmt.
+ * Nothing is written: append it with store_audit_append(), in the
+ * transaction of the action when there is one.
+ */
+void audit_entry(struct store_audit *a, const char *action,
+    const char *username, const uint8_t *device, uint64_t now_ms,
+    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/*
+ * audit_add_record - add rec to a's records unless it is there already
+ * (a linear look: entries concern few records, and a pull page at most
+ * LIMIT_PULL_CHANGES).  a->records grows with realloc; *cap is its
+ * capacity, 0 at first.  Returns 0, IRO_ETOOBIG (over
+ * STORE_AUDIT_RECORDS_MAX) or IRO_ENOMEM (a unchanged).
+ */
+int audit_add_record(struct store_audit *a, size_t *cap,
+    const uint8_t rec[LIMIT_ID_LEN]);
+
+/*
+ * audit_child_records - the records of child `child` (a council child id
+ * or a record id, 32 hex digits): the child's own record and, following
+ * every reference field of the schema, each record that refers to it or
+ * to one of those (reviews, visits, notes, flags, decisions, disputes and
+ * the disputes' stages).  *ids is malloc'd (caller frees).  Returns 0,
+ * IRO_ENOTFOUND (no such child; why says so), IRO_ETOOBIG, IRO_ENOMEM
+ * or a store error.
+ */
+int audit_child_records(struct store *st, const char *child,
+    uint8_t (**ids)[LIMIT_ID_LEN], size_t *n, char *why, size_t whylen);
+
+/*
+ * audit_format - a as one line of text, no newline:
+ * "2026-11-23T10:15:00Z  push  asha.patel  device 3b9a..  DETAIL"
+ * ("-" for no user or no device; the address when there is one), with
+ * any control character shown as '?'.  Cut to fit buf[len].
+ */
+void audit_format(const struct store_audit *a, char *buf, size_t len);
+
+/* audit_parse_date - "YYYY-MM-DD" to ms since the epoch at 00:00 UTC.
+ * Returns 0 or IRO_EINVAL. */
+int audit_parse_date(const char *s, uint64_t *ms);
+
+/* audit_time - ms since the epoch as "YYYY-MM-DDTHH:MM:SSZ" into
+ * buf[21]. */
+void audit_time(uint64_t ms, char buf[21]);
+
+#endif
