@@ -104,6 +104,11 @@ int cmd_record_list(int argc, char **argv);
 /* cmd_users.c */
 int cmd_user_add(int argc, char **argv);
 int cmd_user_list(int argc, char **argv);
+/* user disable|enable --data DIR USERNAME; user password --data DIR
+ * USERNAME (the new password on stdin) */
+int cmd_user_disable(int argc, char **argv);
+int cmd_user_enable(int argc, char **argv);
+int cmd_user_password(int argc, char **argv);
 
 /* cmd_devices.c */
 int cmd_device_list(int argc, char **argv);
@@ -111,5 +116,9 @@ int cmd_device_revoke(int argc, char **argv);
 
 /* cmd_serve.c */
 int cmd_serve(int argc, char **argv);
+
+/* cmd_audit.c: audit --data DIR [--child ID] [--user NAME]
+ * [--since YYYY-MM-DD] [--json] */
+int cmd_audit(int argc, char **argv);
 
 #endif

@@ -3,7 +3,6 @@
  * about one child's records, one user or since a date.
  */
 #include "cmd.h"
-#include "cmd_access.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,6 @@
  * password.  Each change is audited in its own transaction.
  */
 #include "cmd.h"
-#include "cmd_access.h"
 
 #include <stdio.h>
 #include <stdlib.h>

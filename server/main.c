@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "cmd_access.h"
 
 static const char usage_text[] =
 	"usage: " CMD_PROG " COMMAND [OPTIONS]\n"
@@ -50,7 +49,9 @@ static const char usage_text[] =
 	"  config set --data DIR NAME VALUE     set a council setting\n"
 	"  config get --data DIR NAME           print a setting\n"
 	"  config list --data DIR [--json]      list the settings\n"
-	"  serve --data DIR --listen HOST:PORT  serve the sync protocol\n"
+	"  serve --data DIR --listen HOST:PORT [--tls-cert FILE --tls-key FILE]\n"
+	"                                       serve the sync protocol (https"
+	" with a certificate)\n"
 	"  show --data DIR ID [--json]          show a record (id or"
 	" child_id)\n"
 	"  records --data DIR [--type TYPE] [--json]\n"
