@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "codes.h"
@@ -37,6 +38,12 @@ iro_exists(const char *home, int *out)
 }
 
 static int
+ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : (unsigned char)c;
+}
+
+static int
 check_open_opts(const struct iro_open_opts *o)
 {
 	if (o->errbuf != NULL && o->errbuf_len > 0)
@@ -46,6 +53,17 @@ check_open_opts(const struct iro_open_opts *o)
 		return IRO_EINVAL;
 	}
 	return 0;
+}
+
+static int64_t
+open_now_ms(const struct iro_open_opts *o)
+{
+	struct timespec ts;
+
+	if (o->clock != NULL)
+		return o->clock(o->clock_ctx);
+	(void)clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 int
@@ -64,11 +82,38 @@ iro_open(const struct iro_open_opts *o, struct iro **out)
 		say(o->errbuf, o->errbuf_len, "cannot start libsodium");
 		return rc;
 	}
-	rc = replica_open(o->home, o->passphrase, o->passphrase_len, &r,
-	    o->errbuf, o->errbuf_len);
+	/* The local clock, uncorrected: the server's offset is sealed. */
+	rc = replica_open(o->home, o->passphrase, o->passphrase_len,
+	    open_now_ms(o), &r, o->errbuf, o->errbuf_len);
 	if (rc != 0)
 		return rc;
 	return handle_new(r, o, out, o->errbuf, o->errbuf_len);
+}
+
+/* The passphrase rule, and not the username (in any ASCII case). */
+static int
+check_enrol_passphrase(const struct iro_enrol_opts *e)
+{
+	const struct iro_open_opts *o = &e->open;
+	char why[IRO_ERRBUF_SIZE];
+	size_t i, n = strlen(e->username);
+	int rc, same;
+
+	if ((rc = iro_passphrase_check(o->passphrase, o->passphrase_len, why,
+	    sizeof why)) != 0) {
+		say(o->errbuf, o->errbuf_len, why);
+		return rc;
+	}
+	same = n == o->passphrase_len;
+	for (i = 0; same && i < n; i++)
+		same = ascii_lower(e->username[i]) ==
+		    ascii_lower(o->passphrase[i]);
+	if (same) {
+		say(o->errbuf, o->errbuf_len, "the passphrase must not be the "
+		    "username");
+		return IRO_EINVAL;
+	}
+	return 0;
 }
 
 static int
@@ -101,7 +146,7 @@ check_enrol_opts(const struct iro_enrol_opts *e)
 		    "most 1024 characters");
 		return IRO_EINVAL;
 	}
-	return 0;
+	return check_enrol_passphrase(e);
 }
 
 /* Register a new key with the server; the key pair is in pk/sk. */
@@ -208,12 +253,54 @@ enrol(const struct iro_enrol_opts *e, struct transport *t,
 	return rc;
 }
 
+/* The transport for enrolment, trusting only e->ca_file's CA when one is
+ * given; the CA's PEM text goes to *ca (caller frees) to be remembered. */
+static int
+enrol_transport(const struct iro_enrol_opts *e, struct transport **t,
+    uint8_t **ca, size_t *calen)
+{
+	const struct iro_open_opts *o = &e->open;
+	char why[IRO_ERRBUF_SIZE] = "";
+	int rc;
+
+	if ((rc = transport_check_url(e->server_url, why, sizeof(why))) != 0 ||
+	    (e->ca_file != NULL && (rc = transport_read_ca(e->ca_file, ca,
+	    calen, why, sizeof(why))) != 0)) {
+		say(o->errbuf, o->errbuf_len, why[0] ? why : iro_strerror(rc));
+		return rc;
+	}
+	if ((rc = transport_new(e->server_url, t)) == 0 && *ca != NULL)
+		rc = transport_set_ca(*t, *ca, *calen);
+	if (rc != 0) {
+		transport_free(*t);
+		*t = NULL;
+		say(o->errbuf, o->errbuf_len, iro_strerror(rc));
+	}
+	return rc;
+}
+
+/* Remember the CA in the sealed meta, so every later sync trusts it. */
+static int
+remember_ca(struct replica *r, const uint8_t *ca, size_t calen,
+    const struct iro_enrol_opts *e)
+{
+	int rc;
+
+	if (ca == NULL)
+		return 0;
+	if ((rc = replica_meta_put(r, "ca", ca, calen)) != 0)
+		say(e->open.errbuf, e->open.errbuf_len, replica_errmsg(r));
+	return rc;
+}
+
 int
 iro_enrol(const struct iro_enrol_opts *e, struct iro **out)
 {
 	struct transport *t = NULL;
 	struct replica *r = NULL;
 	struct stat st;
+	uint8_t *ca = NULL;
+	size_t calen = 0;
 	int rc, exists = 0, made_home;
 
 	if (out != NULL)
@@ -235,13 +322,13 @@ iro_enrol(const struct iro_enrol_opts *e, struct iro **out)
 		    "a replica already exists there");
 		return IRO_EEXIST;
 	}
-	if ((rc = transport_new(e->server_url, &t)) != 0) {
-		say(e->open.errbuf, e->open.errbuf_len,
-		    "the server url must start with http:// or https://");
+	if ((rc = enrol_transport(e, &t, &ca, &calen)) != 0)
 		return rc;
-	}
 	made_home = stat(e->open.home, &st) != 0 && errno == ENOENT;
 	rc = enrol(e, t, &r);
+	if (rc == 0)
+		rc = remember_ca(r, ca, calen, e);
+	free(ca);
 	if (rc != 0) {
 		replica_close(r);
 		replica_destroy(e->open.home);

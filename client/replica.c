@@ -240,11 +240,12 @@ fail:
 
 int
 replica_open(const char *dir, const char *pass, size_t passlen,
-    struct replica **out, char *err, size_t errlen)
+    int64_t now_ms, struct replica **out, char *err, size_t errlen)
 {
 	char path[REPLICA_PATH_MAX];
 	struct replica *r;
-	int rc, exists = 0;
+	int64_t failures = 0;
+	int rc, rc2, exists = 0;
 
 	*out = NULL;
 	if ((r = replica_new(err, errlen)) == NULL)
@@ -258,7 +259,16 @@ replica_open(const char *dir, const char *pass, size_t passlen,
 		goto fail;
 	}
 	if ((rc = replica_attach(r, path, 1, 1)) != 0 ||
-	    (rc = replica_keyring_open(r, pass, passlen)) != 0)
+	    (rc = replica_unlock_check(r, now_ms, &failures)) != 0)
+		goto fail;
+	if ((rc = replica_keyring_open(r, pass, passlen)) == IRO_EAUTH) {
+		/* Not counting the failure would remove the backoff: the
+		 * count's own failure is reported instead. */
+		rc2 = replica_unlock_failed(r, now_ms);
+		rc = rc2 != 0 ? rc2 : rc;
+		goto fail;
+	}
+	if (rc != 0 || (failures > 0 && (rc = replica_unlock_reset(r)) != 0))
 		goto fail;
 	*out = r;
 	return 0;

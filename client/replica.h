@@ -18,7 +18,8 @@
  *
  * The data key is 32 random bytes, wrapped (sealed) by a key derived from
  * the passphrase with Argon2id; salt, KDF cost and the wrapped key are the
- * only unsealed meta.  While open, the data key lives in secure memory.
+ * only unsealed meta, besides the count of wrong passphrases (see
+ * replica_open).  While open, the data key lives in secure memory.
  *
  * A change's outbox state is one of: REMOTE (pulled from the server),
  * PENDING (local, not yet acknowledged), ACKED (local, acknowledged),
@@ -68,13 +69,36 @@ int replica_create(const char *dir, const char *pass, size_t passlen,
     size_t errlen);
 
 /*
- * replica_open - open and unlock.  Returns IRO_ENOTENROLLED if there is
- * no replica, IRO_EAUTH for a wrong passphrase, IRO_ECORRUPT or
- * IRO_EVERSION for a damaged or foreign file, IRO_EBUSY if locked.  err
- * (may be NULL) receives a message; for IRO_EAUTH "wrong passphrase".
+ * replica_open - open and unlock at local time now_ms.  Returns
+ * IRO_ENOTENROLLED if there is no replica, IRO_EAUTH for a wrong
+ * passphrase, IRO_ECORRUPT or IRO_EVERSION for a damaged or foreign file,
+ * IRO_EBUSY if locked.  err (may be NULL) receives a message; for
+ * IRO_EAUTH "wrong passphrase".
+ *
+ * Backoff: consecutive wrong passphrases are counted in the file, in an
+ * unsealed table of two integers (the count and the time of the last).
+ * From the REPLICA_UNLOCK_FREE-th on, each starts a wait of
+ * 2^(count - REPLICA_UNLOCK_FREE) seconds, at most REPLICA_UNLOCK_MAX_MS,
+ * during which replica_open does not try the passphrase at all and
+ * returns IRO_EAUTH with a message saying how long is left.  A clock set
+ * back restarts the wait from now rather than extending it.  A right
+ * passphrase (or replica_rekey) resets the count.
  */
+#define REPLICA_UNLOCK_FREE 3
+#define REPLICA_UNLOCK_MAX_MS (INT64_C(15) * 60 * 1000)
 int replica_open(const char *dir, const char *pass, size_t passlen,
-    struct replica **out, char *err, size_t errlen);
+    int64_t now_ms, struct replica **out, char *err, size_t errlen);
+
+/*
+ * replica_rekey - wrap the open replica's data key under a key derived
+ * from pass with a fresh salt and cost kdf (crypto_kdf_default() for a
+ * user's replica), replacing the old wrapping in one transaction (a
+ * savepoint if one is open).  Nothing sealed under the data key is
+ * touched.  Resets the unlock counter.  IRO_EINVAL if kdf is out of
+ * range.  On failure the old passphrase still opens the replica.
+ */
+int replica_rekey(struct replica *r, const char *pass, size_t passlen,
+    const struct crypto_kdf_params *kdf);
 
 /* replica_exists - *out = 1 if dir holds a replica.db. */
 int replica_exists(const char *dir, int *out);

@@ -6,7 +6,8 @@
  *   replica_file.c     the file on disk: paths, schema, connection setup
  *   replica_stmt.c     the query table; binding, stepping, reading rows
  *   replica_key.c      the keyring: the data key wrapped under the
- *                      passphrase
+ *                      passphrase, rewrapping it, and the unlock
+ *                      counter behind the backoff
  *   replica_seal.c     values sealed under the data key and bound to
  *                      their rows by associated data
  *   replica_meta.c     meta values
@@ -155,6 +156,20 @@ int replica_keyring_put(struct replica *r, const char *pass, size_t passlen,
  * NULL again on failure).  IRO_EAUTH for a wrong passphrase. */
 int replica_keyring_open(struct replica *r, const char *pass,
     size_t passlen);
+
+/*
+ * The unlock counter (the unsealed `unlock` table, made on first use).
+ * replica_unlock_check - 0 if an attempt may be made at now_ms, else
+ * IRO_EAUTH with a message saying how long to wait; *failures is the
+ * count so far.
+ * replica_unlock_failed - count a wrong passphrase at now_ms; when that
+ * starts a wait, r->msg says so (else it is left as it was).
+ * replica_unlock_reset - forget the failures (a right passphrase).
+ */
+int replica_unlock_check(struct replica *r, int64_t now_ms,
+    int64_t *failures);
+int replica_unlock_failed(struct replica *r, int64_t now_ms);
+int replica_unlock_reset(struct replica *r);
 
 /* ---- sealed values (replica_seal.c) ------------------------------------ */
 

@@ -1,7 +1,9 @@
 /*
  * replica_key.c - the keyring: the data key, wrapped (sealed) by a key
  * derived from the passphrase with Argon2id, stored with its salt and
- * cost.  The key-encryption key exists only inside these functions.
+ * cost; rewrapping it under a new passphrase; and the count of wrong
+ * passphrases that makes unlocking back off.  The key-encryption key
+ * exists only inside these functions.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -152,4 +154,157 @@ replica_keyring_open(struct replica *r, const char *pass, size_t passlen)
 		r->key = NULL;
 	}
 	return rc;
+}
+
+/* ---- the unlock counter ------------------------------------------------ */
+
+/*
+ * Consecutive wrong passphrases and the time of the last, in a table of
+ * their own: it must be written when the data key could not be
+ * unwrapped, so nothing in it is sealed (it holds two integers).  It is
+ * made on first use, so a replica from before it existed needs no
+ * migration.  It slows guessing through this code only; guessing
+ * against a copied file is what Argon2id's cost is for.
+ */
+#define UNLOCK_SQL "CREATE TABLE IF NOT EXISTS unlock(" \
+	" id INTEGER PRIMARY KEY CHECK (id = 1)," \
+	" failures INTEGER NOT NULL, last_ms INTEGER NOT NULL)"
+
+/*
+ * Run one statement of the counter, binding `a` to ?1 if it has one; the
+ * row it returns, if any, is left in row (failures, last_ms) when row is
+ * not NULL.  Prepared each time rather than cached: each runs at most
+ * once or twice per open.
+ */
+static int
+key_exec(struct replica *r, const char *sql, const char *what, int64_t a,
+    int64_t row[2])
+{
+	sqlite3_stmt *st = NULL;
+	int src, rc;
+
+	src = sqlite3_prepare_v2(r->db, sql, -1, &st, NULL);
+	if (src != SQLITE_OK)
+		return replica_fail_db(r, src, what);
+	if (sqlite3_bind_parameter_count(st) >= 1 &&
+	    (src = sqlite3_bind_int64(st, 1, a)) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return replica_fail_db(r, src, what);
+	}
+	rc = replica_step(r, st, what);
+	if (rc == 1 && row != NULL) {
+		row[0] = sqlite3_column_int64(st, 0);
+		row[1] = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int
+unlock_table(struct replica *r)
+{
+	return key_exec(r, UNLOCK_SQL, "keep the unlock counter", 0, NULL);
+}
+
+/* The wait in ms after `failures` consecutive wrong passphrases. */
+static int64_t
+unlock_wait_ms(int64_t failures)
+{
+	int64_t ms;
+
+	if (failures < REPLICA_UNLOCK_FREE)
+		return 0;
+	if (failures - REPLICA_UNLOCK_FREE >= 10)   /* 2^10 s > the cap */
+		return REPLICA_UNLOCK_MAX_MS;
+	ms = INT64_C(1000) << (failures - REPLICA_UNLOCK_FREE);
+	return ms < REPLICA_UNLOCK_MAX_MS ? ms : REPLICA_UNLOCK_MAX_MS;
+}
+
+static void
+say_wait(struct replica *r, int64_t failures, int64_t ms)
+{
+	int64_t s = (ms + 999) / 1000;
+
+	replica_fail(r, IRO_EAUTH, "%lld wrong passphrases in a row: try "
+	    "again in %lld second%s", (long long)failures, (long long)s,
+	    s == 1 ? "" : "s");
+}
+
+int
+replica_unlock_check(struct replica *r, int64_t now_ms, int64_t *failures)
+{
+	int64_t row[2] = { 0, 0 }, wait, since;
+	int rc;
+
+	*failures = 0;
+	if ((rc = unlock_table(r)) != 0 ||
+	    (rc = key_exec(r, "SELECT failures, last_ms FROM unlock WHERE "
+	    "id = 1", "read the unlock counter", 0, row)) != 0)
+		return rc;
+	*failures = row[0];
+	if ((wait = unlock_wait_ms(row[0])) == 0)
+		return 0;
+	/* A clock set back must not lock the replica until it catches up
+	 * with a stored time: the wait starts again from now. */
+	if (now_ms < row[1]) {
+		if ((rc = key_exec(r, "UPDATE unlock SET last_ms = ?1",
+		    "keep the unlock counter", now_ms, NULL)) != 0)
+			return rc;
+		row[1] = now_ms;
+	}
+	since = now_ms - row[1];
+	if (since >= wait)
+		return 0;
+	say_wait(r, row[0], wait - since);
+	return IRO_EAUTH;
+}
+
+int
+replica_unlock_failed(struct replica *r, int64_t now_ms)
+{
+	int64_t row[2] = { 0, 0 }, wait;
+	int rc;
+
+	if ((rc = key_exec(r, "INSERT INTO unlock(id, failures, last_ms) "
+	    "VALUES(1, 1, ?1) ON CONFLICT(id) DO UPDATE SET failures = "
+	    "min(failures + 1, 1000000), last_ms = excluded.last_ms "
+	    "RETURNING failures, last_ms", "keep the unlock counter", now_ms,
+	    row)) != 0)
+		return rc;
+	if ((wait = unlock_wait_ms(row[0])) > 0)
+		replica_fail(r, IRO_EAUTH, "wrong passphrase; %lld in a row: "
+		    "wait %lld second%s before trying again", (long long)row[0],
+		    (long long)(wait / 1000), wait == 1000 ? "" : "s");
+	return 0;
+}
+
+int
+replica_unlock_reset(struct replica *r)
+{
+	return key_exec(r, "DELETE FROM unlock", "reset the unlock counter", 0,
+	    NULL);
+}
+
+/* ---- changing the passphrase ------------------------------------------- */
+
+int
+replica_rekey(struct replica *r, const char *pass, size_t passlen,
+    const struct crypto_kdf_params *kdf)
+{
+	int own = 0, rc;
+
+	if (r->key == NULL)
+		return replica_fail(r, IRO_EINVAL, "the replica is not unlocked");
+	if ((rc = replica_wr_begin(r, &own)) != 0)
+		return rc;
+	/* The old wrapping leaves in the transaction the new one arrives
+	 * in: whenever the process dies, there is one keyring row, old or
+	 * new, and the data key (so every sealed row) is the same. */
+	rc = replica_exec(r, "DELETE FROM keyring WHERE id = 1",
+	    "replace the key");
+	if (rc == 0)
+		rc = replica_keyring_put(r, pass, passlen, kdf);
+	if (rc == 0 && (rc = unlock_table(r)) == 0)
+		rc = replica_unlock_reset(r);
+	return replica_wr_end(r, own, rc);
 }

@@ -69,18 +69,36 @@ http_error(const struct transport_resp *resp, const char *what, char *msg,
 	return a;
 }
 
+/* The transport to the enrolled server, trusting only the CA remembered
+ * at enrolment when there is one ("ca" in the sealed meta). */
 static int
 ensure_transport(struct iro *h)
 {
+	struct transport *t = NULL;
+	uint8_t *ca = NULL;
+	size_t calen = 0;
+	char why[256] = "";
 	int rc;
 
 	if (h->transport != NULL)
 		return 0;
-	rc = transport_new(h->server, &h->transport);
-	if (rc != 0)
+	if ((rc = transport_check_url(h->server, why, sizeof(why))) != 0)
 		return handle_fail(h, rc, "cannot use server '%s': %s",
-		    h->server, rc == IRO_EINVAL ? "not an http(s) url" :
-		    iro_strerror(rc));
+		    h->server, why);
+	rc = replica_meta_get(h->replica, "ca", &ca, &calen);
+	if (rc == IRO_ENOTFOUND)
+		rc = 0;
+	else if (rc != 0)
+		return handle_fail_replica(h, rc, "read the server's CA");
+	if ((rc = transport_new(h->server, &t)) == 0 && ca != NULL)
+		rc = transport_set_ca(t, ca, calen);
+	free(ca);
+	if (rc != 0) {
+		transport_free(t);
+		return handle_fail(h, rc, "cannot use server '%s': %s",
+		    h->server, iro_strerror(rc));
+	}
+	h->transport = t;
 	return 0;
 }
 

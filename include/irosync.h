@@ -83,6 +83,12 @@ int iro_exists(const char *home, int *out);
  * Returns IRO_ENOTENROLLED if there is no replica, IRO_EAUTH for a wrong
  * passphrase (the data key cannot be unwrapped), IRO_ECORRUPT if the file
  * was tampered with, IRO_EBUSY if another process holds it.
+ * Repeated wrong passphrases back off: after 3 in a row (counted in the
+ * replica's directory, whichever process made them) each starts a wait
+ * of 2^(n-3) seconds for the n-th, at most 15 minutes, read from
+ * opts->clock, during which iro_open does not try any passphrase and
+ * returns IRO_EAUTH with errbuf saying how long to wait.  A right
+ * passphrase resets the count.
  */
 int iro_open(const struct iro_open_opts *opts, struct iro **out);
 
@@ -93,11 +99,26 @@ int iro_open(const struct iro_open_opts *opts, struct iro **out);
  * server_url:  e.g. "http://127.0.0.1:8443"
  * username, password: the account; the password is not kept
  * device_name: a label the server shows in device lists (may be NULL)
+ * ca_file:     optional; a PEM file of the CA that signed an https
+ *              server's certificate.  Its contents are kept in the sealed
+ *              replica and from then on it is the only CA trusted for
+ *              this server, at enrolment and every sync.  NULL: the
+ *              system's CAs.  The certificate is always verified (chain
+ *              and host name); plain http:// is refused (IRO_EINVAL)
+ *              unless the host is this machine (127.0.0.0/8, ::1,
+ *              localhost), before any connection is made.
  * On success *out is an open handle (caller frees with iro_close()).
- * Returns IRO_EINVAL for a url that is not http:// or https://, an empty
- * or over-long username (64 bytes) or password (256 bytes), IRO_EEXIST if
+ * Returns IRO_EINVAL for a url that is not https:// (or http:// to this
+ * machine), an empty
+ * or over-long username (64 bytes) or password (256 bytes), a passphrase
+ * that fails iro_passphrase_check() or equals the username (compared
+ * without regard to ASCII case) - checked before anything is created or
+ * the server is contacted, with the rule in errbuf - IRO_EEXIST if
  * home already holds a replica, IRO_EAUTH if the server refused the
- * password, IRO_EUNREACHABLE if it could not be reached.  On any failure
+ * password or the server's certificate is not trusted (the message says
+ * "certificate not trusted"), IRO_ENOTFOUND/IRO_EIO/IRO_EINVAL for a CA
+ * file that cannot be read or is not PEM, IRO_EUNREACHABLE if the server
+ * could not be reached.  On any failure
  * nothing is left in home (a home directory it created is removed).
  */
 struct iro_enrol_opts {
@@ -106,8 +127,38 @@ struct iro_enrol_opts {
 	const char *username;
 	const char *password;
 	const char *device_name;
+	const char *ca_file;
 };
 int iro_enrol(const struct iro_enrol_opts *opts, struct iro **out);
+
+/*
+ * iro_passphrase_check - whether pass (len bytes, need not be
+ * NUL-terminated) is strong enough to protect a replica.  The rule:
+ * - valid UTF-8 with no control characters;
+ * - at least IRO_PASSPHRASE_MIN characters (code points, not bytes);
+ * - not only digits;
+ * - at least IRO_PASSPHRASE_DISTINCT different characters, which refuses
+ *   one character repeated and short patterns repeated ("abcabcabcabc").
+ * iro_enrol() also refuses the username as the passphrase.
+ * Returns 0, or IRO_EINVAL with the broken rule in why (may be NULL;
+ * IRO_ERRBUF_SIZE is enough).  Pure; thread-safe.
+ */
+#define IRO_PASSPHRASE_MIN 12
+#define IRO_PASSPHRASE_DISTINCT 5
+int iro_passphrase_check(const char *pass, size_t len, char *why,
+    size_t whylen);
+
+/*
+ * iro_passphrase_change - protect h's replica with new_pass (len bytes)
+ * from now on.  The data key is wrapped again under a key derived from
+ * new_pass with a fresh salt (Argon2id, default cost), replacing the old
+ * wrapping in one transaction; nothing else in the replica is rewritten,
+ * and the count of wrong passphrases is reset.  Returns IRO_EINVAL if
+ * new_pass fails iro_passphrase_check() (the rule in iro_errmsg()),
+ * IRO_EBUSY, IRO_EIO.  On failure the old passphrase still opens the
+ * replica; after success only the new one does.  new_pass is borrowed.
+ */
+int iro_passphrase_change(struct iro *h, const char *new_pass, size_t len);
 
 /* iro_close - wipe keys from memory and close.  NULL is a no-op. */
 void iro_close(struct iro *h);

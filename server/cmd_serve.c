@@ -1,5 +1,6 @@
 /*
- * cmd_serve.c - serve: the sync protocol over HTTP until SIGTERM/SIGINT.
+ * cmd_serve.c - serve: the sync protocol over HTTP, or HTTPS given a
+ * certificate and key, until SIGTERM/SIGINT.
  */
 #include "cmd.h"
 
@@ -11,12 +12,22 @@
 #include <string.h>
 #include <time.h>
 
+#include "crypto.h"
+#include "file.h"
 #include "http.h"
 #include "iro_error.h"
 #include "syncsrv.h"
 
 #define DRAIN_SECONDS 30        /* how long in-flight requests may take */
 #define IDLE_SECONDS 60         /* idle keep-alive connections close */
+#define PEM_MAX (256u * 1024)   /* a certificate chain or a key, as PEM */
+
+/* The certificate and key for HTTPS, as PEM text; both NULL for HTTP. */
+struct tls_pem {
+	char *cert;
+	char *key;
+	size_t key_len;
+};
 
 /* Split "HOST:PORT" (HOST may be "[v6]") into host and port. */
 static int
@@ -61,11 +72,74 @@ log_request(void *ctx, const char *line)
 	fprintf(stderr, "%s %s\n", stamp, line);
 }
 
-/* Start the HTTP server for sync on host:port into *srv.  Returns 0 or an
- * exit code after complaining. */
+/* Read one PEM file of the given kind into *out.  Returns 0 or an exit
+ * code after complaining. */
+static int
+read_pem(const char *path, const char *what, const char *marker,
+    char **out, size_t *len)
+{
+	char why[512];
+	int rc;
+
+	if ((rc = file_read(path, PEM_MAX, out, len, why, sizeof(why))) != 0) {
+		cmd_complain("cannot read the TLS %s: %s", what, rc ==
+		    IRO_ENOMEM ? iro_strerror(rc) : why);
+		return rc == IRO_ENOMEM ? CMD_EXIT_INTERNAL : CMD_EXIT_USAGE;
+	}
+	if (strlen(*out) != *len || strstr(*out, marker) == NULL) {
+		cmd_complain("'%s' is not a PEM %s (no '%s' line)", path, what,
+		    marker);
+		return CMD_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static void
+tls_pem_clear(struct tls_pem *t)
+{
+	if (t->key != NULL)
+		crypto_wipe(t->key, t->key_len);
+	free(t->key);
+	free(t->cert);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Load the certificate and key when both are given.  Returns 0 or an exit
+ * code after complaining; *t is cleared on failure. */
+static int
+tls_pem_load(const char *cert, const char *key, struct tls_pem *t)
+{
+	size_t len;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if (cert == NULL && key == NULL)
+		return 0;
+	if (cert == NULL || key == NULL) {
+		cmd_complain("--tls-cert FILE and --tls-key FILE go together");
+		return CMD_EXIT_USAGE;
+	}
+	if (!http_tls_supported()) {
+		cmd_complain("cannot serve https: this libmicrohttpd was built "
+		    "without TLS (GnuTLS) support");
+		return CMD_EXIT_USAGE;
+	}
+	rc = read_pem(cert, "certificate", "-----BEGIN CERTIFICATE-----",
+	    &t->cert, &len);
+	if (rc == 0)
+		rc = read_pem(key, "key", "PRIVATE KEY-----", &t->key,
+		    &t->key_len);
+	if (rc != 0)
+		tls_pem_clear(t);
+	return rc;
+}
+
+/* Start the HTTP(S) server for sync on host:port into *srv; the key in
+ * *tls is wiped once the server has it.  Returns 0 or an exit code after
+ * complaining. */
 static int
 start_http(struct syncsrv *sync, const char *host, uint16_t port,
-    struct http_server **srv)
+    struct tls_pem *tls, struct http_server **srv)
 {
 	struct http_opts ho;
 	char err[512];
@@ -79,7 +153,11 @@ start_http(struct syncsrv *sync, const char *host, uint16_t port,
 	ho.handler = syncsrv_handle;
 	ho.handler_ctx = sync;
 	ho.log = log_request;
-	if ((rc = http_start(&ho, srv, err, sizeof(err))) != 0) {
+	ho.tls_cert = tls->cert;
+	ho.tls_key = tls->key;
+	rc = http_start(&ho, srv, err, sizeof(err));
+	tls_pem_clear(tls);
+	if (rc != 0) {
 		cmd_complain("%s", err);
 		return rc == IRO_EINVAL ? CMD_EXIT_USAGE : CMD_EXIT_INTERNAL;
 	}
@@ -91,11 +169,12 @@ start_http(struct syncsrv *sync, const char *host, uint16_t port,
  * so no handler runs in the middle of a request. */
 static int
 run_server(struct store *st, const char *listen_text, const char *host,
-    uint16_t port)
+    uint16_t port, struct tls_pem *tls)
 {
 	struct syncsrv_opts so = { .store = st };
 	struct http_server *srv = NULL;
 	struct syncsrv *sync = NULL;
+	const char *scheme = tls->cert != NULL ? "https" : "http";
 	char shown[300];
 	sigset_t sigs;
 	int rc, sig = 0;
@@ -109,14 +188,15 @@ run_server(struct store *st, const char *listen_text, const char *host,
 		cmd_complain("cannot start: %s", iro_strerror(rc));
 		return CMD_EXIT_INTERNAL;
 	}
-	if ((rc = start_http(sync, host, port, &srv)) != 0) {
+	if ((rc = start_http(sync, host, port, tls, &srv)) != 0) {
 		syncsrv_free(sync);
 		return rc;
 	}
 	/* Show the address as it was given, with the port really bound. */
 	snprintf(shown, sizeof(shown), "%.*s", (int)(strrchr(listen_text,
 	    ':') - listen_text), listen_text);
-	printf("listening on http://%s:%u\n", shown, (unsigned)http_port(srv));
+	printf("listening on %s://%s:%u\n", scheme, shown,
+	    (unsigned)http_port(srv));
 	fflush(stdout);
 	sigwait(&sigs, &sig);
 	fprintf(stderr, "%s: %s: finishing requests in progress\n", CMD_PROG,
@@ -130,12 +210,14 @@ run_server(struct store *st, const char *listen_text, const char *host,
 int
 cmd_serve(int argc, char **argv)
 {
-	const char *data = NULL, *listen_text = NULL;
+	const char *data = NULL, *listen_text = NULL, *cert = NULL, *key = NULL;
 	const struct cmd_opt opts[] = {
 		{ "--data", &data, NULL }, { "--listen", &listen_text, NULL },
+		{ "--tls-cert", &cert, NULL }, { "--tls-key", &key, NULL },
 		{ 0 }
 	};
 	struct store *st = NULL;
+	struct tls_pem tls;
 	char host[256];
 	uint16_t port;
 	struct cmd_args a;
@@ -149,9 +231,14 @@ cmd_serve(int argc, char **argv)
 		cmd_complain("'%s' is not HOST:PORT", listen_text);
 		return CMD_EXIT_USAGE;
 	}
-	if ((rc = cmd_open_store(data, &st)) != 0)
+	if ((rc = tls_pem_load(cert, key, &tls)) != 0)
 		return rc;
-	rc = run_server(st, listen_text, host, port);
+	if ((rc = cmd_open_store(data, &st)) != 0) {
+		tls_pem_clear(&tls);
+		return rc;
+	}
+	rc = run_server(st, listen_text, host, port, &tls);
+	tls_pem_clear(&tls);
 	store_close(st);
 	return rc;
 }

@@ -40,6 +40,10 @@ struct http_server {
 	pthread_mutex_t mu;
 	pthread_cond_t idle;
 	unsigned inflight;              /* requests begun, not completed */
+	/* While MHD_start_daemon runs (on the caller's thread), its first
+	 * complaint is kept here to say why it failed. */
+	bool starting;
+	char start_err[HTTP_LOG_MAX];
 };
 
 /* One request's state, from its first handler call to its completion. */
@@ -96,13 +100,15 @@ mhd_logger(void *cls, const char *fmt, va_list ap)
 	char line[HTTP_LOG_MAX];
 	size_t n;
 
-	if (s->opts.log == NULL)
-		return;
 	vsnprintf(line, sizeof(line), fmt, ap);
 	n = strlen(line);
-	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' ||
+	    line[n - 1] == '.'))
 		line[--n] = '\0';
-	s->opts.log(s->opts.log_ctx, line);
+	if (s->starting && s->start_err[0] == '\0')
+		snprintf(s->start_err, sizeof(s->start_err), "%s", line);
+	if (s->opts.log != NULL)
+		s->opts.log(s->opts.log_ctx, line);
 }
 
 static enum MHD_Result
@@ -364,6 +370,80 @@ resolve(const char *host, uint16_t port, struct sockaddr_storage *ss,
 	return 0;
 }
 
+bool
+http_tls_supported(void)
+{
+	return MHD_is_feature_supported(MHD_FEATURE_TLS) == MHD_YES;
+}
+
+static int
+check_tls(const struct http_opts *opts, char *err, size_t errlen)
+{
+	if ((opts->tls_cert == NULL) != (opts->tls_key == NULL)) {
+		snprintf(err, errlen, "a TLS certificate needs its key and a key "
+		    "its certificate");
+		return IRO_EINVAL;
+	}
+	if (opts->tls_cert != NULL && !http_tls_supported()) {
+		snprintf(err, errlen, "cannot serve https: this libmicrohttpd "
+		    "was built without TLS (GnuTLS) support");
+		return IRO_EINVAL;
+	}
+	return 0;
+}
+
+static struct MHD_Daemon *
+start_daemon(struct http_server *s, const struct sockaddr_storage *ss)
+{
+	const struct http_opts *o = &s->opts;
+	unsigned flags;
+
+	flags = MHD_USE_THREAD_PER_CONNECTION |
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	if (ss->ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	if (o->tls_cert == NULL)
+		return MHD_start_daemon(flags, o->port, NULL, NULL,
+		    on_request, s,
+		    MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, s,
+		    MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss,
+		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		    MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONN_LIMIT,
+		    MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s,
+		    MHD_OPTION_END);
+	/* GnuTLS parses the certificate and key into its own credentials
+	 * while the daemon starts; the PEM text is not read again. */
+	return MHD_start_daemon(flags | MHD_USE_TLS, o->port, NULL, NULL,
+	    on_request, s,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, s,
+	    MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONN_LIMIT,
+	    MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s,
+	    MHD_OPTION_HTTPS_MEM_CERT, o->tls_cert,
+	    MHD_OPTION_HTTPS_MEM_KEY, o->tls_key,
+	    MHD_OPTION_END);
+}
+
+/* Why the daemon did not start.  libmicrohttpd loads the certificate and
+ * key before it binds, so a complaint naming them is theirs. */
+static int
+start_failure(const struct http_server *s, char *err, size_t errlen)
+{
+	const char *why = s->start_err;
+
+	if (s->opts.tls_cert != NULL && (strstr(why, "x509") != NULL ||
+	    strstr(why, "TLS") != NULL || strstr(why, "certificate") !=
+	    NULL)) {
+		snprintf(err, errlen, "the TLS certificate or key was refused: "
+		    "%s", why);
+		return IRO_EINVAL;
+	}
+	snprintf(err, errlen, "cannot listen on '%s' port %u%s%s",
+	    s->opts.host, (unsigned)s->opts.port, why[0] ? ": " : "", why);
+	return IRO_EIO;
+}
+
 int
 http_start(const struct http_opts *opts, struct http_server **out,
     char *err, size_t errlen)
@@ -371,34 +451,28 @@ http_start(const struct http_opts *opts, struct http_server **out,
 	struct sockaddr_storage ss;
 	const union MHD_DaemonInfo *di;
 	struct http_server *s;
-	unsigned flags;
 	int rc;
 
 	*out = NULL;
-	if ((rc = resolve(opts->host, opts->port, &ss, err, errlen)) != 0)
+	if ((rc = check_tls(opts, err, errlen)) != 0 ||
+	    (rc = resolve(opts->host, opts->port, &ss, err, errlen)) != 0)
 		return rc;
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return IRO_ENOMEM;
 	s->opts = *opts;
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->idle, NULL);
-	flags = MHD_USE_THREAD_PER_CONNECTION |
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
-	if (ss.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
-	s->daemon = MHD_start_daemon(flags, opts->port, NULL, NULL,
-	    on_request, s,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, s,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONN_LIMIT,
-	    MHD_OPTION_CONNECTION_TIMEOUT, opts->timeout_s,
-	    MHD_OPTION_END);
+	s->starting = true;
+	s->daemon = start_daemon(s, &ss);
+	s->starting = false;
+	/* Only borrowed for the start. */
+	s->opts.tls_cert = NULL;
+	s->opts.tls_key = NULL;
 	if (s->daemon == NULL) {
-		snprintf(err, errlen, "cannot listen on '%s' port %u",
-		    opts->host, (unsigned)opts->port);
+		s->opts.tls_cert = opts->tls_cert;
+		rc = start_failure(s, err, errlen);
 		http_stop(s, 0);
-		return IRO_EIO;
+		return rc;
 	}
 	di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = di != NULL ? di->port : opts->port;

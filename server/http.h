@@ -6,7 +6,8 @@
  * back what the handler answers.  It knows nothing of the protocol: which
  * paths exist, what the bodies mean and how errors are worded are the
  * handler's.  Each connection runs on its own thread, so the handler is
- * called concurrently and must be thread-safe.
+ * called concurrently and must be thread-safe.  Given a certificate and
+ * key it speaks HTTPS instead (libmicrohttpd's GnuTLS support).
  */
 #ifndef HTTP_H
 #define HTTP_H
@@ -66,12 +67,24 @@ struct http_opts {
 	void *handler_ctx;
 	http_log_fn log;                /* may be NULL */
 	void *log_ctx;
+	/* HTTPS: the PEM certificate (chain) and private key, NUL-terminated
+	 * and borrowed for the http_start call only (the key is read once,
+	 * while the listener starts).  Both NULL: plain HTTP. */
+	const char *tls_cert;
+	const char *tls_key;
 };
+
+/* http_tls_supported - whether the libmicrohttpd in use can serve HTTPS
+ * (it was built with GnuTLS). */
+bool http_tls_supported(void);
 
 /*
  * http_start - bind and start serving in background threads.  Returns 0
  * and a handle in *out (free with http_stop), or IRO_EINVAL (host does not
- * resolve), IRO_EIO (cannot bind or start; err says why) or IRO_ENOMEM.
+ * resolve; only one of tls_cert and tls_key given; TLS unsupported; the
+ * certificate or key refused), IRO_EIO (cannot bind or start) or
+ * IRO_ENOMEM; err says why.  The caller may wipe tls_key as soon as this
+ * returns.
  */
 int http_start(const struct http_opts *opts, struct http_server **out,
     char *err, size_t errlen);

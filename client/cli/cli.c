@@ -193,7 +193,9 @@ open_reason(int err, const char *errbuf)
 {
 	switch (err) {
 	case IRO_EAUTH:
-		return "wrong passphrase";
+		/* The library says "wrong passphrase", or how long to wait
+		 * after too many wrong ones. */
+		return errbuf[0] ? errbuf : "wrong passphrase";
 	case IRO_EBUSY:
 		return "another iro process is using it";
 	default:

@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{ "enrol", cmd_enrol, 0 },
 	{ "sync", cmd_sync, 1 },
 	{ "status", cmd_status, 1 },
+	{ "passphrase", cmd_passphrase, 0 },
 	{ "children", cmd_children, 1 },
 	{ "child", cmd_child, 1 },
 	{ "agenda", cmd_agenda, 1 },

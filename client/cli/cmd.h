@@ -124,6 +124,9 @@ int cmd_resolve(struct cli *c, int argc, char **argv);
 /* cmd_history.c */
 int cmd_history(struct cli *c, int argc, char **argv);
 
+/* cmd_passphrase.c */
+int cmd_passphrase(struct cli *c, int argc, char **argv);
+
 /* cmd_batch.c */
 int cmd_batch(struct cli *c, int argc, char **argv);
 

@@ -177,7 +177,7 @@ cmd_enrol(struct cli *c, int argc, char **argv)
 {
 	struct args_opt opts[] = {
 		{ "server", 1, NULL, 0 }, { "username", 1, NULL, 0 },
-		{ "device-name", 1, NULL, 0 },
+		{ "device-name", 1, NULL, 0 }, { "ca", 1, NULL, 0 },
 	};
 	struct iro_enrol_opts eo;
 	struct iro_status s;
@@ -196,6 +196,9 @@ cmd_enrol(struct cli *c, int argc, char **argv)
 		    "required");
 		return CLI_EUSAGE;
 	}
+	/* An https server whose certificate a council CA signed; remembered
+	 * in the replica for every later sync. */
+	eo.ca_file = args_value(opts, N(opts), "ca");
 	eo.device_name = args_value(opts, N(opts), "device-name");
 	if (eo.device_name == NULL)
 		eo.device_name = getenv("IRO_DEVICE_NAME");

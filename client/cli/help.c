@@ -19,12 +19,19 @@ struct topic {
 
 static const struct topic topics[] = {
 	{ "enrol", "iro enrol --server URL --username NAME "
-	    "[--device-name LABEL]",
+	    "[--device-name LABEL] [--ca FILE]",
 	    "Create the encrypted replica in the home directory, register this\n"
 	    "device with the server and do a first sync.  The account password\n"
 	    "is the first line of stdin (or a prompt on a terminal); the new\n"
 	    "passphrase comes from IRO_PASSPHRASE, IRO_PASSPHRASE_FILE or a\n"
-	    "prompt.  The device label defaults to IRO_DEVICE_NAME.\n", NULL },
+	    "prompt.  The device label defaults to IRO_DEVICE_NAME.\n"
+	    "A passphrase must be at least 12 characters, not only digits, with\n"
+	    "at least 5 different characters, and not the username; a weaker\n"
+	    "one exits 2 before the server is contacted.\n"
+	    "--ca FILE names the CA that signed an https server's certificate\n"
+	    "when it is not a system CA; it is kept in the replica and trusted\n"
+	    "for every later sync.  Plain http:// is refused except to this\n"
+	    "machine.\n", NULL },
 	{ "sync", "iro sync [--json]",
 	    "Push every pending change, then pull until up to date.  Prints\n"
 	    "\"sent N, received M, conflicts K\".  If the server cannot be\n"
@@ -32,6 +39,16 @@ static const struct topic topics[] = {
 	{ "status", "iro status [--json]",
 	    "Show the user, server, device, pending and refused changes, open\n"
 	    "conflicts and the time of the last sync.\n", NULL },
+	{ "passphrase change", "iro passphrase change",
+	    "Protect the replica with a new passphrase.  The current one comes\n"
+	    "as for every command; the new one from IRO_NEW_PASSPHRASE, else\n"
+	    "the first line of the file IRO_NEW_PASSPHRASE_FILE, else a prompt\n"
+	    "on the terminal, asked twice.  Only the data key is wrapped again;\n"
+	    "the records are not rewritten.  No new passphrase exits 3; one that\n"
+	    "is too weak (see iro help enrol) exits 2 naming the rule.\n"
+	    "After 3 wrong passphrases in a row, the n-th makes the replica\n"
+	    "refuse every passphrase for 2^(n-3) seconds (at most 15 minutes).\n",
+	    NULL },
 	{ "children", "iro children [--json]",
 	    "List the caseload by next review due (then by family name): the\n"
 	    "due date, working days left or \"overdue N\" (working days), out\n"
@@ -93,8 +110,8 @@ static const struct topic topics[] = {
 
 /* The overview's order: every topic and every record command. */
 static const char *const overview_order[] = {
-	"enrol", "sync", "status", "children", "child", "agenda",
-	"visit add", "visit update", "visits",
+	"enrol", "sync", "status", "passphrase change", "children", "child",
+	"agenda", "visit add", "visit update", "visits",
 	"note add", "note finalise", "note correct", "notes",
 	"review add", "review update", "review held", "review complete",
 	"review adjourn", "review cancel",

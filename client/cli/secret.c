@@ -149,24 +149,47 @@ from_file(const char *path, struct secret *s, char *why, size_t whylen)
 	return rc == 0 ? 0 : IRO_EAUTH;
 }
 
+/* Where one passphrase comes from: two variables, then the terminal. */
+struct source {
+	const char *var;         /* the passphrase itself */
+	const char *file_var;    /* names a file holding it */
+	const char *prompt;
+	const char *again;       /* the confirming prompt */
+};
+
+static const struct source src_current = {
+	"IRO_PASSPHRASE", "IRO_PASSPHRASE_FILE", "passphrase: ",
+	"repeat passphrase: "
+};
+static const struct source src_first = {
+	"IRO_PASSPHRASE", "IRO_PASSPHRASE_FILE", "new passphrase: ",
+	"repeat passphrase: "
+};
+static const struct source src_new = {
+	"IRO_NEW_PASSPHRASE", "IRO_NEW_PASSPHRASE_FILE", "new passphrase: ",
+	"repeat new passphrase: "
+};
+
 static int
-from_tty(int confirm, struct secret *s, char *why, size_t whylen)
+from_tty(const struct source *src, int confirm, struct secret *s, char *why,
+    size_t whylen)
 {
 	struct secret again = { NULL, 0 };
 	int fd, rc;
 
 	fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0 || !isatty(fd)) {
-		snprintf(why, whylen, "no passphrase: set IRO_PASSPHRASE or "
-		    "IRO_PASSPHRASE_FILE, or run iro on a terminal");
+		snprintf(why, whylen, "no %spassphrase: set %s or %s, or run "
+		    "iro on a terminal", src == &src_new ? "new " : "",
+		    src->var, src->file_var);
 		rc = IRO_EAUTH;
 		goto out;
 	}
-	rc = prompt_tty(fd, confirm ? "new passphrase: " : "passphrase: ", s);
+	rc = prompt_tty(fd, src->prompt, s);
 	if (rc == 0 && confirm) {
 		rc = alloc_secret(&again);
 		if (rc == 0)
-			rc = prompt_tty(fd, "repeat passphrase: ", &again);
+			rc = prompt_tty(fd, src->again, &again);
 		if (rc == 0 && (again.len != s->len ||
 		    memcmp(again.s, s->s, s->len) != 0)) {
 			snprintf(why, whylen, "the two passphrases differ");
@@ -189,8 +212,9 @@ out:
 	return rc;
 }
 
-int
-secret_passphrase(int confirm, struct secret *out, char *why, size_t whylen)
+static int
+get_passphrase(const struct source *src, int confirm, struct secret *out,
+    char *why, size_t whylen)
 {
 	const char *env, *file;
 	size_t len;
@@ -203,13 +227,13 @@ secret_passphrase(int confirm, struct secret *out, char *why, size_t whylen)
 		snprintf(why, whylen, "out of memory");
 		return rc;
 	}
-	env = getenv("IRO_PASSPHRASE");
-	file = getenv("IRO_PASSPHRASE_FILE");
+	env = getenv(src->var);
+	file = getenv(src->file_var);
 	if (env != NULL && env[0] != '\0') {
 		len = strlen(env);
 		if (len > SECRET_MAX) {
-			snprintf(why, whylen, "IRO_PASSPHRASE is longer than "
-			    "%d bytes", SECRET_MAX);
+			snprintf(why, whylen, "%s is longer than %d bytes",
+			    src->var, SECRET_MAX);
 			rc = IRO_EINVAL;
 			goto fail;
 		}
@@ -218,11 +242,12 @@ secret_passphrase(int confirm, struct secret *out, char *why, size_t whylen)
 	} else if (file != NULL && file[0] != '\0') {
 		if ((rc = from_file(file, out, why, whylen)) != 0)
 			goto fail;
-	} else if ((rc = from_tty(confirm, out, why, whylen)) != 0) {
+	} else if ((rc = from_tty(src, confirm, out, why, whylen)) != 0) {
 		goto fail;
 	}
 	if (out->len == 0) {
-		snprintf(why, whylen, "the passphrase is empty");
+		snprintf(why, whylen, "the %spassphrase is empty",
+		    src == &src_new ? "new " : "");
 		rc = IRO_EAUTH;
 		goto fail;
 	}
@@ -230,6 +255,19 @@ secret_passphrase(int confirm, struct secret *out, char *why, size_t whylen)
 fail:
 	secret_free(out);
 	return rc;
+}
+
+int
+secret_passphrase(int confirm, struct secret *out, char *why, size_t whylen)
+{
+	return get_passphrase(confirm ? &src_first : &src_current, confirm,
+	    out, why, whylen);
+}
+
+int
+secret_new_passphrase(struct secret *out, char *why, size_t whylen)
+{
+	return get_passphrase(&src_new, 1, out, why, whylen);
 }
 
 int

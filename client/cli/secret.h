@@ -1,7 +1,9 @@
 /*
  * secret.h - where the CLI gets secrets from: the replica passphrase
  * ($IRO_PASSPHRASE, else the first line of $IRO_PASSPHRASE_FILE, else a
- * no-echo prompt on the terminal) and the account password (the first
+ * no-echo prompt on the terminal), a new one for `iro passphrase change`
+ * ($IRO_NEW_PASSPHRASE, $IRO_NEW_PASSPHRASE_FILE, the terminal) and the
+ * account password (the first
  * line of stdin, or a no-echo prompt when stdin is a terminal).
  *
  * A secret is held in a struct secret; secret_free() wipes it.
@@ -28,6 +30,13 @@ struct secret {
  */
 int secret_passphrase(int confirm, struct secret *out, char *why,
     size_t whylen);
+
+/*
+ * secret_new_passphrase - the passphrase to change to: $IRO_NEW_PASSPHRASE,
+ * else the first line of the file $IRO_NEW_PASSPHRASE_FILE, else a no-echo
+ * prompt on the terminal, asked twice.  Returns like secret_passphrase.
+ */
+int secret_new_passphrase(struct secret *out, char *why, size_t whylen);
 
 /*
  * secret_password - the account password for `user`: the first line of

@@ -8,7 +8,7 @@
 
 plan 21
 
-export IRO_PASSPHRASE="two devices"
+export IRO_PASSPHRASE="two devices, one caseload"
 A="$TMP/a"
 B="$TMP/b"
 caseload "$TMP/kids.csv" 6 asha.patel

@@ -6,7 +6,7 @@
 
 plan 10
 
-export IRO_PASSPHRASE="kill nine"
+export IRO_PASSPHRASE="kill nine mid push"
 A="$TMP/a"
 B="$TMP/b"
 nvisits=5000

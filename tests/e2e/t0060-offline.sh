@@ -6,7 +6,7 @@
 
 plan 12
 
-export IRO_PASSPHRASE="offline"
+export IRO_PASSPHRASE="offline for a week"
 A="$TMP/a"
 caseload "$TMP/kids.csv" 5 ben.okafor
 new_server "$TMP/srv" "$TMP/kids.csv" ben.okafor || bail "cannot set up"

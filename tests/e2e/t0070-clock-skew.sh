@@ -6,7 +6,7 @@
 
 plan 11
 
-export IRO_PASSPHRASE="skewed"
+export IRO_PASSPHRASE="skewed clocks apart"
 A="$TMP/a"
 B="$TMP/b"
 caseload "$TMP/kids.csv" 4 carys.jones

@@ -6,7 +6,7 @@
 
 plan 19
 
-export IRO_PASSPHRASE="batch"
+export IRO_PASSPHRASE="batch of commands"
 A="$TMP/a"
 caseload "$TMP/kids.csv" 3 asha.patel
 new_server "$TMP/srv" "$TMP/kids.csv" asha.patel || bail "cannot set up"

@@ -8,7 +8,7 @@
 
 plan 20
 
-export IRO_PASSPHRASE="final"
+export IRO_PASSPHRASE="final notes stay final"
 A="$TMP/a"
 B="$TMP/b"
 caseload "$TMP/kids.csv" 3 ben.okafor

@@ -9,7 +9,7 @@
 
 plan 104
 
-export IRO_PASSPHRASE="records"
+export IRO_PASSPHRASE="records on the cli"
 A="$TMP/a"
 cat >"$TMP/kids.csv" <<'CSV'
 child_id,given_name,family_name,dob,iro

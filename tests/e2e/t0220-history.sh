@@ -7,7 +7,7 @@
 
 plan 31
 
-export IRO_PASSPHRASE="history"
+export IRO_PASSPHRASE="history of a record"
 A="$TMP/a"
 B="$TMP/b"
 cat >"$TMP/kids.csv" <<'CSV'

@@ -13,7 +13,7 @@
 plan 46
 
 ext=tests/data/review-cycle
-export IRO_PASSPHRASE="round trip"
+export IRO_PASSPHRASE="round trip of a review"
 A="$TMP/laptop"
 B="$TMP/tablet"
 D="$TMP/srv"

@@ -57,7 +57,7 @@ reopen(struct fx *f)
 
 	replica_close(f->r);
 	f->r = NULL;
-	return replica_open(f->home, PASS, strlen(PASS), &f->r, err,
+	return replica_open(f->home, PASS, strlen(PASS), 0, &f->r, err,
 	    sizeof(err));
 }
 
@@ -188,6 +188,46 @@ test_modes_ignore_umask(void **state)
 	assert_int_equal(st.st_mode & 0777, 0600);
 }
 
+/* A rekey rolled back with the caller's transaction changes nothing; a
+ * committed one changes the passphrase and keeps every sealed value. */
+static void
+test_rekey(void **state)
+{
+	struct fx *f = *state;
+	struct crypto_kdf_params kdf;
+	struct replica *r = NULL;
+	uint8_t *val = NULL;
+	size_t len = 0;
+	char err[256];
+
+	crypto_kdf_fast(&kdf);
+	assert_int_equal(create(f, &f->r), 0);
+	assert_int_equal(replica_meta_put(f->r, "user", "alice", 5), 0);
+	assert_int_equal(replica_begin(f->r), 0);
+	assert_int_equal(replica_rekey(f->r, "another passphrase", 18, &kdf),
+	    0);
+	replica_rollback(f->r);
+	assert_int_equal(reopen(f), 0);
+	kdf.opslimit = 0;
+	assert_int_equal(replica_rekey(f->r, "another passphrase", 18, &kdf),
+	    IRO_EINVAL);
+	assert_int_equal(reopen(f), 0);
+	crypto_kdf_fast(&kdf);
+	assert_int_equal(replica_rekey(f->r, "another passphrase", 18, &kdf),
+	    0);
+	replica_close(f->r);
+	f->r = NULL;
+	assert_int_equal(replica_open(f->home, PASS, strlen(PASS), 0, &r, err,
+	    sizeof(err)), IRO_EAUTH);
+	assert_null(r);
+	assert_int_equal(replica_open(f->home, "another passphrase", 18, 0,
+	    &f->r, err, sizeof(err)), 0);
+	assert_int_equal(replica_meta_get(f->r, "user", &val, &len), 0);
+	assert_int_equal(len, 5);
+	assert_memory_equal(val, "alice", 5);
+	free(val);
+}
+
 static void
 test_wrong_passphrase(void **state)
 {
@@ -199,10 +239,10 @@ test_wrong_passphrase(void **state)
 	replica_close(f->r);
 	f->r = NULL;
 	assert_int_equal(replica_open(f->home, "correct horse battery stapler",
-	    29, &r, err, sizeof(err)), IRO_EAUTH);
+	    29, 0, &r, err, sizeof(err)), IRO_EAUTH);
 	assert_null(r);
 	assert_string_equal(err, "wrong passphrase");
-	assert_int_equal(replica_open(f->home, "", 0, &r, err, sizeof(err)),
+	assert_int_equal(replica_open(f->home, "", 0, 0, &r, err, sizeof(err)),
 	    IRO_EAUTH);
 	assert_int_equal(reopen(f), 0);
 }
@@ -215,12 +255,12 @@ test_open_missing(void **state)
 	char err[256];
 
 	/* Neither the home directory nor the file exists. */
-	assert_int_equal(replica_open(f->home, PASS, strlen(PASS), &r, err,
+	assert_int_equal(replica_open(f->home, PASS, strlen(PASS), 0, &r, err,
 	    sizeof(err)), IRO_ENOTENROLLED);
 	assert_null(r);
 	assert_non_null(strstr(err, "no replica in"));
 	assert_int_equal(mkdir(f->home, 0700), 0);
-	assert_int_equal(replica_open(f->home, PASS, strlen(PASS), &r, err,
+	assert_int_equal(replica_open(f->home, PASS, strlen(PASS), 0, &r, err,
 	    sizeof(err)), IRO_ENOTENROLLED);
 	/* Opening must not have created anything. */
 	assert_int_equal(access(f->db, F_OK), -1);
@@ -316,7 +356,7 @@ test_version_and_foreign_files(void **state)
 	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL,
 	    NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
-	assert_int_equal(replica_open(f->home, PASS, strlen(PASS), &r, err,
+	assert_int_equal(replica_open(f->home, PASS, strlen(PASS), 0, &r, err,
 	    sizeof(err)), IRO_EVERSION);
 	assert_int_equal(replica_destroy(f->home), 0);
 
@@ -325,7 +365,7 @@ test_version_and_foreign_files(void **state)
 	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL,
 	    NULL), SQLITE_OK);
 	sqlite3_close(db);
-	assert_int_equal(replica_open(f->home, PASS, strlen(PASS), &r, err,
+	assert_int_equal(replica_open(f->home, PASS, strlen(PASS), 0, &r, err,
 	    sizeof(err)), IRO_EVERSION);
 	assert_int_equal(replica_destroy(f->home), 0);
 
@@ -334,7 +374,7 @@ test_version_and_foreign_files(void **state)
 	for (int i = 0; i < 200; i++)
 		fputs("this is not an sqlite database\n", fp);
 	fclose(fp);
-	assert_int_equal(replica_open(f->home, PASS, strlen(PASS), &r, err,
+	assert_int_equal(replica_open(f->home, PASS, strlen(PASS), 0, &r, err,
 	    sizeof(err)), IRO_ECORRUPT);
 	assert_null(r);
 }
@@ -872,11 +912,11 @@ test_damaged_keyring(void **state)
 	replica_close(f->r);
 	f->r = NULL;
 	raw_exec(f, "UPDATE keyring SET salt = x'00'");
-	assert_int_equal(replica_open(f->home, PASS, strlen(PASS), &r, err,
+	assert_int_equal(replica_open(f->home, PASS, strlen(PASS), 0, &r, err,
 	    sizeof(err)), IRO_ECORRUPT);
 	raw_exec(f, "UPDATE keyring SET salt = zeroblob(16),"
 	    " mem = 1099511627776");
-	assert_int_equal(replica_open(f->home, PASS, strlen(PASS), &r, err,
+	assert_int_equal(replica_open(f->home, PASS, strlen(PASS), 0, &r, err,
 	    sizeof(err)), IRO_ECORRUPT);
 	assert_null(r);
 }
@@ -992,6 +1032,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_modes_ignore_umask, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_rekey, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_passphrase, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_open_missing, setup,

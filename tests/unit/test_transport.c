@@ -1,7 +1,9 @@
 /*
  * test_transport.c - HTTP requests against a small server in a thread on
  * 127.0.0.1: bodies both ways, headers, status codes, the response cap,
- * keep-alive, byte counts, and an unreachable or silent server.
+ * keep-alive, byte counts, and an unreachable or silent server; and the
+ * rules on URLs (https anywhere, plain http only to loopback) and CA
+ * files.  Nothing here connects anywhere but 127.0.0.1.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -393,6 +395,183 @@ test_bad_request_arguments(void **state)
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
+static void
+test_loopback_http_allowed(void **state)
+{
+	static const char *const ok_urls[] = {
+		"http://127.0.0.1:8443", "http://127.0.0.1", "http://127.9.8.7:1/",
+		"http://localhost:8443", "http://LOCALHOST:1", "http://[::1]:8443",
+		"https://127.0.0.1:8443", "https://sync.example.org",
+		"https://192.0.2.1:9", "https://[2001:db8::1]:443/",
+	};
+	char err[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ok_urls) / sizeof(ok_urls[0]); i++) {
+		err[0] = '\0';
+		assert_int_equal(transport_check_url(ok_urls[i], err,
+		    sizeof(err)), 0);
+		assert_string_equal(err, "");
+	}
+}
+
+static void
+test_remote_http_refused(void **state)
+{
+	static const char *const bad[] = {
+		"http://192.0.2.1:9", "http://10.0.0.1:8443",
+		"http://128.0.0.1:80", "http://sync.example.org",
+		"http://localhost.example.org:80", "http://127.0.0.1.nip.io",
+		"http://[2001:db8::1]:80", "http://[::ffff:192.0.2.1]:80",
+		"http://0.0.0.0:8443",
+		/* The host is what follows the user info, not what precedes. */
+		"http://127.0.0.1@192.0.2.1:9/", "http://localhost@192.0.2.1",
+		"http://192.0.2.1#@127.0.0.1/",
+	};
+	struct transport *t = NULL;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		assert_int_equal(transport_check_url(bad[i], err, sizeof(err)),
+		    IRO_EINVAL);
+		assert_non_null(strstr(err, "refusing plain http"));
+		assert_int_equal(transport_new(bad[i], &t), IRO_EINVAL);
+		assert_null(t);
+	}
+	assert_int_equal(transport_check_url("http://192.0.2.1:9", NULL, 0),
+	    IRO_EINVAL);
+}
+
+static void
+test_malformed_urls(void **state)
+{
+	char err[256], longurl[LIMIT_URL_MAX + 16];
+
+	(void)state;
+	assert_int_equal(transport_check_url(NULL, err, sizeof(err)),
+	    IRO_EINVAL);
+	assert_int_equal(transport_check_url("ftp://127.0.0.1", err,
+	    sizeof(err)), IRO_EINVAL);
+	assert_non_null(strstr(err, "https://"));
+	assert_int_equal(transport_check_url("HTTP://127.0.0.1", err,
+	    sizeof(err)), IRO_EINVAL);
+	assert_int_equal(transport_check_url("https://", err, sizeof(err)),
+	    IRO_EINVAL);
+	assert_int_equal(transport_check_url("https://a b", err, sizeof(err)),
+	    IRO_EINVAL);
+	memset(longurl, 'a', sizeof(longurl) - 1);
+	memcpy(longurl, "https://", 8);
+	longurl[sizeof(longurl) - 1] = '\0';
+	assert_int_equal(transport_check_url(longurl, err, sizeof(err)),
+	    IRO_EINVAL);
+}
+
+/* localhost is allowed by name; the socket check lets its loopback
+ * address through, so a request really gets there. */
+static void
+test_localhost_by_name(void **state)
+{
+	struct srv *s = *state;
+	struct transport *t = NULL;
+	struct transport_resp resp;
+	char url[64], err[256];
+
+	snprintf(url, sizeof(url), "http://localhost:%d", s->port);
+	assert_int_equal(transport_new(url, &t), 0);
+	assert_int_equal(transport_post(t, "/echo", NULL, 0,
+	    (const uint8_t *)"hi", 2, &resp, err, sizeof(err)), 0);
+	assert_int_equal(resp.status, 200);
+	free(resp.body);
+	transport_free(t);
+}
+
+/* An https transport to a plain-http server: the handshake fails, and
+ * that is not mistaken for an answer. */
+static void
+test_https_to_plain_server_fails(void **state)
+{
+	struct srv *s = *state;
+	struct transport *t = NULL;
+	struct transport_resp resp;
+	char url[64], err[256];
+
+	snprintf(url, sizeof(url), "https://127.0.0.1:%d", s->port);
+	assert_int_equal(transport_new(url, &t), 0);
+	assert_int_not_equal(transport_post(t, "/echo", NULL, 0,
+	    (const uint8_t *)"hi", 2, &resp, err, sizeof(err)), 0);
+	assert_int_equal(resp.status, 0);
+	assert_null(resp.body);
+	transport_free(t);
+}
+
+static void
+write_file(const char *path, const char *text, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void
+test_ca_files(void **state)
+{
+	static const char pem[] = "-----BEGIN CERTIFICATE-----\nMIIB\n"
+	    "-----END CERTIFICATE-----\n";
+	char dir[] = "/tmp/iro-ca-XXXXXX", path[128], err[256];
+	struct transport *t = NULL;
+	uint8_t *ca = (uint8_t *)"x";
+	size_t len = 1;
+	char *big;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/ca.pem", dir);
+	assert_int_equal(transport_read_ca(path, &ca, &len, err, sizeof(err)),
+	    IRO_ENOTFOUND);
+	assert_null(ca);
+	assert_int_equal(len, 0);
+	write_file(path, pem, sizeof(pem) - 1);
+	assert_int_equal(transport_read_ca(path, &ca, &len, err, sizeof(err)),
+	    0);
+	assert_int_equal(len, sizeof(pem) - 1);
+	assert_memory_equal(ca, pem, len);
+	assert_int_equal(transport_new("https://127.0.0.1:1", &t), 0);
+	assert_int_equal(transport_set_ca(t, ca, len), 0);
+	assert_int_equal(transport_set_ca(t, ca, 0), IRO_EINVAL);
+	assert_int_equal(transport_set_ca(t, ca, TRANSPORT_CA_MAX + 1),
+	    IRO_ETOOBIG);
+	transport_free(t);
+	free(ca);
+	/* Not a certificate: a key, or text with a NUL in it. */
+	write_file(path, "-----BEGIN PRIVATE KEY-----\n", 28);
+	assert_int_equal(transport_read_ca(path, &ca, &len, err, sizeof(err)),
+	    IRO_EINVAL);
+	assert_non_null(strstr(err, "not a PEM certificate"));
+	write_file(path, "-----BEGIN CERTIFICATE-----\0", 28);
+	assert_int_equal(transport_read_ca(path, &ca, &len, err, sizeof(err)),
+	    IRO_EINVAL);
+	/* Over the limit: refused before it is read. */
+	big = malloc(TRANSPORT_CA_MAX + 1);
+	assert_non_null(big);
+	memset(big, 'A', TRANSPORT_CA_MAX + 1);
+	memcpy(big, pem, sizeof(pem) - 1);
+	write_file(path, big, TRANSPORT_CA_MAX + 1);
+	free(big);
+	assert_int_equal(transport_read_ca(path, &ca, &len, err, sizeof(err)),
+	    IRO_ETOOBIG);
+	assert_null(ca);
+	assert_int_equal(transport_read_ca(dir, &ca, &len, err, sizeof(err)),
+	    IRO_EIO);
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -405,6 +584,12 @@ main(void)
 		T(test_oversized_answers_refused),
 		T(test_hangup_is_unreachable),
 		T(test_bad_request_arguments),
+		cmocka_unit_test(test_loopback_http_allowed),
+		cmocka_unit_test(test_remote_http_refused),
+		cmocka_unit_test(test_malformed_urls),
+		T(test_localhost_by_name),
+		T(test_https_to_plain_server_fails),
+		cmocka_unit_test(test_ca_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
