@@ -245,7 +245,7 @@ replica_open(const char *dir, const char *pass, size_t passlen,
 	char path[REPLICA_PATH_MAX];
 	struct replica *r;
 	int64_t failures = 0;
-	int rc, rc2, exists = 0;
+	int rc, rc2, exists = 0, erased = 0;
 
 	*out = NULL;
 	if ((r = replica_new(err, errlen)) == NULL)
@@ -259,7 +259,13 @@ replica_open(const char *dir, const char *pass, size_t passlen,
 		goto fail;
 	}
 	if ((rc = replica_attach(r, path, 1, 1)) != 0 ||
-	    (rc = replica_unlock_check(r, now_ms, &failures)) != 0)
+	    (rc = replica_erased(r, &erased)) != 0)
+		goto fail;
+	if (erased) {
+		rc = replica_fail(r, IRO_EREVOKED, "%s", REPLICA_REVOKED_MSG);
+		goto fail;
+	}
+	if ((rc = replica_unlock_check(r, now_ms, &failures)) != 0)
 		goto fail;
 	if ((rc = replica_keyring_open(r, pass, passlen)) == IRO_EAUTH) {
 		/* Not counting the failure would remove the backoff: the

@@ -72,8 +72,8 @@ int replica_create(const char *dir, const char *pass, size_t passlen,
  * replica_open - open and unlock at local time now_ms.  Returns
  * IRO_ENOTENROLLED if there is no replica, IRO_EAUTH for a wrong
  * passphrase, IRO_ECORRUPT or IRO_EVERSION for a damaged or foreign file,
- * IRO_EBUSY if locked.  err (may be NULL) receives a message; for
- * IRO_EAUTH "wrong passphrase".
+ * IRO_EBUSY if locked, IRO_EREVOKED if replica_erase() erased it.  err
+ * (may be NULL) receives a message; for IRO_EAUTH "wrong passphrase".
  *
  * Backoff: consecutive wrong passphrases are counted in the file, in an
  * unsealed table of two integers (the count and the time of the last).
@@ -85,6 +85,9 @@ int replica_create(const char *dir, const char *pass, size_t passlen,
  * passphrase (or replica_rekey) resets the count.
  */
 #define REPLICA_UNLOCK_FREE 3
+/* What a revoked, erased device tells its user. */
+#define REPLICA_REVOKED_MSG \
+	"this device was revoked by the server: its replica has been erased"
 #define REPLICA_UNLOCK_MAX_MS (INT64_C(15) * 60 * 1000)
 int replica_open(const char *dir, const char *pass, size_t passlen,
     int64_t now_ms, struct replica **out, char *err, size_t errlen);
@@ -108,6 +111,19 @@ int replica_exists(const char *dir, int *out);
  * replica_create() (used when enrolment fails half-way).  The directory
  * stays.  Returns 0 if there was nothing to remove, IRO_EIO. */
 int replica_destroy(const char *dir);
+
+/*
+ * replica_erase - crypto-erase an open replica: overwrite and delete the
+ * wrapped data key (secure_delete is on), mark the file erased, wipe the
+ * key in memory and truncate the write-ahead log so no copy of the
+ * wrapped key is left in either file.  Everything sealed stays sealed
+ * under a key that no longer exists.  Call outside any transaction.
+ * Afterwards only replica_close() may be called on r, and replica_open()
+ * of dir answers IRO_EREVOKED.  Returns 0, IRO_EBUSY if another process
+ * kept the log from being cleared (the key is gone all the same), or
+ * IRO_EIO.
+ */
+int replica_erase(struct replica *r);
 
 /* replica_close - wipe the data key and close.  NULL is a no-op. */
 void replica_close(struct replica *r);

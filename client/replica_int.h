@@ -157,6 +157,10 @@ int replica_keyring_put(struct replica *r, const char *pass, size_t passlen,
 int replica_keyring_open(struct replica *r, const char *pass,
     size_t passlen);
 
+/* *out = 1 if replica_erase() has erased the file.  No message set on
+ * success. */
+int replica_erased(struct replica *r, int *out);
+
 /*
  * The unlock counter (the unsealed `unlock` table, made on first use).
  * replica_unlock_check - 0 if an attempt may be made at now_ms, else

@@ -308,3 +308,59 @@ replica_rekey(struct replica *r, const char *pass, size_t passlen,
 		rc = replica_unlock_reset(r);
 	return replica_wr_end(r, own, rc);
 }
+
+/* ---- crypto-erase ------------------------------------------------------ */
+
+int
+replica_erase(struct replica *r)
+{
+	int log = -1, done = -1, own = 0, rc, src;
+
+	if ((rc = replica_wr_begin(r, &own)) != 0)
+		return rc;
+	/* Overwritten in place first, then deleted under secure_delete:
+	 * neither the row nor the page it leaves free keeps the bytes. */
+	rc = replica_exec(r, "UPDATE keyring SET"
+	    " salt = zeroblob(length(salt)),"
+	    " wrapped = zeroblob(length(wrapped));"
+	    "DELETE FROM keyring;"
+	    "CREATE TABLE IF NOT EXISTS erased(done INTEGER NOT NULL);"
+	    "INSERT INTO erased(done) VALUES (1);", "erase the key");
+	if ((rc = replica_wr_end(r, own, rc)) != 0)
+		return rc;
+	crypto_secure_free(r->key);   /* wipes */
+	r->key = NULL;
+	if (!own)
+		return 0;
+	/* Earlier frames of the -wal file still hold the wrapped key: copy
+	 * the erased pages home and cut the log to nothing. */
+	src = sqlite3_wal_checkpoint_v2(r->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+	    &log, &done);
+	if (src != SQLITE_OK)
+		return replica_fail_db(r, src, "clear the write-ahead log");
+	if (log != done)
+		return replica_fail(r, IRO_EBUSY, "cannot clear the write-ahead "
+		    "log: another process is reading the replica");
+	return 0;
+}
+
+int
+replica_erased(struct replica *r, int *out)
+{
+	sqlite3_stmt *st = NULL;
+	int src;
+
+	*out = 0;
+	src = sqlite3_prepare_v2(r->db, "SELECT 1 FROM sqlite_master WHERE"
+	    " type = 'table' AND name = 'erased'", -1, &st, NULL);
+	if (src == SQLITE_OK) {
+		src = sqlite3_step(st);
+		if (src == SQLITE_ROW)
+			*out = 1;
+		if (src == SQLITE_ROW || src == SQLITE_DONE)
+			src = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return src == SQLITE_OK ? 0 : replica_fail_db(r, src,
+	    "read the schema");
+}

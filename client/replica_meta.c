@@ -48,6 +48,8 @@ replica_meta_put(struct replica *r, const char *key, const void *val,
 	if (len > REPLICA_META_MAX)
 		return replica_fail(r, IRO_ETOOBIG, "meta value '%s' too long",
 		    key);
+	if (r->key == NULL)
+		return replica_fail(r, IRO_EREVOKED, "%s", REPLICA_REVOKED_MSG);
 	if ((rc = crypto_seal(r->key, val, len, ad, adlen, &sealed, &slen)) != 0)
 		return replica_fail(r, rc, "cannot encrypt '%s': %s", key,
 		    iro_strerror(rc));

@@ -84,6 +84,9 @@ replica_col_unseal(struct replica *r, sqlite3_stmt *st, int i,
 	n = sqlite3_column_bytes(st, i);
 	if (p == NULL || n < CRYPTO_SEAL_OVERHEAD)
 		return IRO_ECORRUPT;
+	/* Erased (replica_erase): nothing opens any more. */
+	if (r->key == NULL)
+		return IRO_EREVOKED;
 	return crypto_open(r->key, p, (size_t)n, ad, adlen, out, outlen);
 }
 
@@ -97,6 +100,8 @@ replica_seal_change(struct replica *r, const struct change *c,
 
 	*out = NULL;
 	*outlen = 0;
+	if (r->key == NULL)
+		return replica_fail(r, IRO_EREVOKED, "%s", REPLICA_REVOKED_MSG);
 	if ((rc = wire_encode_change(c, &enc, &enclen)) != 0)
 		return replica_fail(r, rc, "cannot encode a change: %s",
 		    iro_strerror(rc));
@@ -157,6 +162,8 @@ replica_seal_reason(struct replica *r,
 	size_t adlen = reason_ad(device, seq, ad);
 	int rc;
 
+	if (r->key == NULL)
+		return replica_fail(r, IRO_EREVOKED, "%s", REPLICA_REVOKED_MSG);
 	rc = crypto_seal(r->key, (const uint8_t *)reason, rlen, ad, adlen, out,
 	    outlen);
 	if (rc != 0)

@@ -29,6 +29,10 @@ struct answer {
 static int
 error_code(long status, const char *code)
 {
+	/* Only the server's own word "revoked" erases: a bare 401 or a
+	 * certificate failure (also IRO_EAUTH) must never destroy data. */
+	if (status == 401 && strcmp(code, "revoked") == 0)
+		return IRO_EREVOKED;
 	if (status == 401)
 		return strcmp(code, "clock_skew") == 0 ? IRO_ESKEW : IRO_EAUTH;
 	if (status == 409 && strcmp(code, "clock_skew") == 0)
@@ -528,6 +532,23 @@ summarise(struct iro *h, const struct transport_stats *before,
 	memcpy(h->errmsg, msg, sizeof(msg));
 }
 
+/* The server revoked this device: destroy the data key so the replica
+ * cannot be read again, whatever the passphrase. */
+static int
+erase(struct iro *h, struct iro_sync_result *out)
+{
+	int rc = replica_erase(h->replica);
+
+	memset(out, 0, sizeof(*out));
+	crypto_secure_free(h->sk);    /* wipes */
+	h->sk = NULL;
+	if (rc != 0 && rc != IRO_EBUSY)
+		return handle_fail(h, IRO_EREVOKED, "this device was revoked by "
+		    "the server, but its replica could not be erased: %s",
+		    replica_errmsg(h->replica));
+	return handle_fail(h, IRO_EREVOKED, "%s", REPLICA_REVOKED_MSG);
+}
+
 int
 sync_run(struct iro *h, const struct iro_sync_opts *opts,
     struct iro_sync_result *out)
@@ -550,6 +571,8 @@ sync_run(struct iro *h, const struct iro_sync_opts *opts,
 	if (rc == 0 && (rc = replica_meta_put_u64(h->replica, "last_sync",
 	    server_ms)) != 0)
 		handle_fail_replica(h, rc, "save the time of the sync");
+	if (rc == IRO_EREVOKED)
+		return erase(h, out);
 	summarise(h, &before, out);
 	if (rc == IRO_EUNREACHABLE)
 		handle_fail(h, rc, "server '%s' unreachable: %llu %s stay "

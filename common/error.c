@@ -27,6 +27,7 @@ iro_strerror(int err)
 	case IRO_EINTERNAL: return "internal error";
 	case IRO_EBUSY: return "database busy";
 	case IRO_ESTATE: return "not allowed in the current state";
+	case IRO_EREVOKED: return "device revoked";
 	}
 	return "unknown error";
 }

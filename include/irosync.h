@@ -82,7 +82,9 @@ int iro_exists(const char *home, int *out);
  * On success *out is a new handle; the caller frees it with iro_close().
  * Returns IRO_ENOTENROLLED if there is no replica, IRO_EAUTH for a wrong
  * passphrase (the data key cannot be unwrapped), IRO_ECORRUPT if the file
- * was tampered with, IRO_EBUSY if another process holds it.
+ * was tampered with, IRO_EBUSY if another process holds it,
+ * IRO_EREVOKED if the server revoked this device and its replica has been
+ * erased (the right passphrase cannot open it any more).
  * Repeated wrong passphrases back off: after 3 in a row (counted in the
  * replica's directory, whichever process made them) each starts a wait
  * of 2^(n-3) seconds for the n-th, at most 15 minutes, read from
@@ -584,7 +586,10 @@ struct iro_sync_result {
  * edit: both stay, as a conflict.  *out (optional) is filled even on
  * failure so a caller can say how many changes stay pending.  Returns
  * IRO_EUNREACHABLE if the server cannot be reached (the message says how
- * many changes stay pending), IRO_EAUTH if it refused this device,
+ * many changes stay pending), IRO_EAUTH if it refused this device or its
+ * certificate is not trusted, IRO_EREVOKED if the server says this device
+ * is revoked (the replica's key is then destroyed: nothing on the device
+ * can be read again, and h can only be closed),
  * IRO_ENOTENROLLED for a replica with no server, IRO_ESKEW if the clocks
  * still disagree after three corrections, IRO_ESERVER, IRO_EVERSION,
  * IRO_EPROTO or IRO_ETOOBIG for other refusals (changes stay pending).

@@ -37,9 +37,6 @@ auth_check(struct store *st, const struct auth_request *r,
 		    h.device);
 	if (rc != 0)
 		return store_failed(st, rc, why, whylen);
-	if (dev->revoked)
-		return why_set(why, whylen, IRO_EAUTH, "device '%s' is revoked",
-		    h.device);
 	if (sig_verify(dev->pubkey, r->method, r->path, &h, r->body,
 	    r->len) != 0)
 		return why_set(why, whylen, IRO_EAUTH, "bad signature");
@@ -53,6 +50,12 @@ auth_check(struct store *st, const struct auth_request *r,
 		return why_set(why, whylen, IRO_EAUTH, "replayed request");
 	if (rc != 0)
 		return store_failed(st, rc, why, whylen);
+	/* Only a fresh request signed by the device itself learns that it
+	 * was revoked: the answer makes it erase its replica, so nobody
+	 * else may provoke or observe it. */
+	if (dev->revoked)
+		return why_set(why, whylen, IRO_EREVOKED, "device '%s' was "
+		    "revoked", h.device);
 	rc = store_user_get(st, dev->username, user);
 	if (rc == IRO_ENOTFOUND)
 		return why_set(why, whylen, IRO_EAUTH, "user '%s' of the "

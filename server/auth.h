@@ -36,10 +36,11 @@ struct auth_request {
 /*
  * auth_check - authenticate r at server time now_ms.  On success *dev is
  * the device and *user its account, and the nonce is spent.  Returns 0,
- * IRO_EAUTH (missing or malformed headers, unknown or revoked device, bad
+ * IRO_EAUTH (missing or malformed headers, unknown device, bad
  * signature, replayed nonce, the device's user gone or disabled),
  * IRO_ESKEW (a good signature, but the time is off by more than
- * LIMIT_SKEW_MS), or IRO_EIO/IRO_EBUSY/IRO_ENOMEM; why
+ * LIMIT_SKEW_MS), IRO_EREVOKED (a good, fresh, unreplayed signature from
+ * a revoked device: the only case that tells a device it was revoked), or IRO_EIO/IRO_EBUSY/IRO_ENOMEM; why
  * says which.  The signature is checked before the nonce is remembered,
  * so unsigned requests cannot fill the nonce table.
  */

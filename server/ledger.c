@@ -13,6 +13,7 @@
 
 #include "hex.h"
 #include "hlc.h"
+#include "authz.h"
 #include "iro_error.h"
 #include "ledger.h"
 #include "rules.h"
@@ -268,8 +269,9 @@ same_edit(const struct change *prev, const struct change *c)
 
 /*
  * Apply the edit changes[0..n): each change is triaged, then the
- * candidates are checked against the casework rules together, and either
- * all accepted or all refused ("rule").  touched collects the records
+ * candidates are authorised together (authz.h: the sender's caseload,
+ * a note's author) and checked against the casework rules together, and
+ * either all accepted or all refused ("forbidden" or "rule").  touched collects the records
  * accepted changes touch.
  */
 static int
@@ -280,7 +282,7 @@ apply_edit(struct store *st, const struct ledger_sender *who,
 {
 	char reason[LIMIT_MSG_STR_MAX + 1];
 	size_t i, ncand = 0;
-	bool broken = false;
+	bool broken = false, denied = false;
 	int rc = 0;
 
 	for (i = 0; i < n; i++) {
@@ -292,13 +294,16 @@ apply_edit(struct store *st, const struct ledger_sender *who,
 			sc->cand[ncand++] = &changes[i];
 	}
 	rc = 0;
-	if (ncand > 0 && (rc = rules_check(st, sc->cand, ncand, reason,
-	    sizeof(reason), &broken)) != 0)
+	if (ncand > 0 && (rc = authz_check(st, who->username, who->role,
+	    sc->cand, ncand, reason, sizeof(reason), &denied)) != 0)
+		return rc;
+	if (ncand > 0 && !denied && (rc = rules_check(st, sc->cand, ncand,
+	    reason, sizeof(reason), &broken)) != 0)
 		return rc;
 	for (i = 0; i < ncand && rc == 0; i++) {
-		if (broken) {
-			rc = refuse(st, who, sc->cand[i], now_ms, "rule", reason,
-			    resp);
+		if (denied || broken) {
+			rc = refuse(st, who, sc->cand[i], now_ms,
+			    denied ? "forbidden" : "rule", reason, resp);
 			continue;
 		}
 		rc = accept_one(st, who, sc->cand[i], now_ms, clock, resp);

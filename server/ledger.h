@@ -39,8 +39,11 @@ struct ledger_sender {
  * reported refused again (and not logged twice); a change the role may
  * not write, or that creates a record of a type the role may not create,
  * is refused ("forbidden"); one whose record was logged with another type
- * is refused ("type_mismatch").  The rest are judged by the casework
- * rules (rules.h) one edit at a time - an edit being the consecutive
+ * is refused ("type_mismatch").  The rest are judged one edit at a time,
+ * first by the write authorisation (authz.h: an IRO writes only records
+ * of children allocated to them; only a note's author finalises it) - an
+ * edit it denies is refused whole ("forbidden", with the reason) - then by
+ * the casework rules (rules.h) - an edit being the consecutive
  * changes of the push to one record from one device at one moment, with
  * consecutive counters, as the device made them - against the store as
  * it stands with the push's earlier edits applied: an edit that breaks a

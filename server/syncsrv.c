@@ -368,6 +368,8 @@ authenticate(struct syncsrv *s, struct req_ctx *rc,
 		reply_error(s, resp, 401, "unauthenticated", "%s", why);
 	else if (err == IRO_ESKEW)
 		reply_error(s, resp, 401, "clock_skew", "%s", why);
+	else if (err == IRO_EREVOKED)
+		reply_error(s, resp, 401, "revoked", "%s", why);
 	else if (err != 0)
 		reply_error(s, resp, 500, "internal", "cannot authenticate: %s",
 		    why);

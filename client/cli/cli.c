@@ -27,6 +27,7 @@ cli_exit_code(int err)
 	case IRO_ESTATE:
 		return CLI_EUSAGE;
 	case IRO_EAUTH:
+	case IRO_EREVOKED:
 		return CLI_EAUTH;
 	case IRO_EUNREACHABLE:
 		return CLI_EUNREACHABLE;

@@ -67,9 +67,11 @@ is "$(printf '%s\n' "$OUT" | wc -l | tr -d ' ')" $((nkids + 1)) \
 like "$(printf '%s\n' "$OUT" | head -n 1)" '^CHILD ID +NAME +DOB' \
 	"plain children has aligned column titles"
 
-kid1=$(jget "$kids" '.[0].child_id')
-kid1id=$(jget "$kids" '.[0].id')
-kid1name=$(jget "$kids" '.[0].given_name')
+# A child allocated to asha.patel: the server refuses an IRO's writes to
+# another IRO's child.
+kid1=$(awk -F, '$5 == "asha.patel" { print $1; exit }' "$TMP/kids.csv")
+kid1id=$(jget "$kids" "map(select(.child_id == \"$kid1\"))[0].id")
+kid1name=$(jget "$kids" "map(select(.child_id == \"$kid1\"))[0].given_name")
 
 # ---- recording offline-capable edits ----------------------------------
 run iro --home "$A" visit add "$kid1" --date 2026-01-10 --seen-alone yes \

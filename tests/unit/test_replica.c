@@ -1024,6 +1024,96 @@ test_no_plaintext_in_open_wal(void **state)
 	assert_int_equal(files_containing(f->home, MARKER, NULL), 0);
 }
 
+/* Whether any file in dir holds the n bytes at needle. */
+static int
+bytes_in_dir(const char *dir, const uint8_t *needle, size_t n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int hits = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL) {
+		char path[512];
+		uint8_t *buf;
+		size_t len, i;
+		long sz;
+		FILE *fp;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		assert_non_null(fp = fopen(path, "rb"));
+		assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+		assert_true((sz = ftell(fp)) >= 0);
+		rewind(fp);
+		assert_non_null(buf = malloc((size_t)sz + 1));
+		len = fread(buf, 1, (size_t)sz, fp);
+		assert_int_equal(len, (size_t)sz);
+		fclose(fp);
+		for (i = 0; i + n <= len; i++)
+			if (memcmp(buf + i, needle, n) == 0) {
+				hits++;
+				break;
+			}
+		free(buf);
+	}
+	closedir(d);
+	return hits;
+}
+
+/* The wrapped key as stored; *n its length. */
+static void
+read_wrapped(const char *db, uint8_t *out, size_t cap, size_t *n)
+{
+	sqlite3 *c = NULL;
+	sqlite3_stmt *st = NULL;
+
+	assert_int_equal(sqlite3_open_v2(db, &c, SQLITE_OPEN_READONLY, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(c, "SELECT wrapped FROM keyring",
+	    -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	*n = (size_t)sqlite3_column_bytes(st, 0);
+	assert_true(*n > 0 && *n <= cap);
+	memcpy(out, sqlite3_column_blob(st, 0), *n);
+	sqlite3_finalize(st);
+	sqlite3_close(c);
+}
+
+static void
+test_erase(void **state)
+{
+	struct fx *f = *state;
+	struct crypto_kdf_params kdf;
+	uint8_t old[256], cur[256];
+	size_t nold = 0, ncur = 0;
+	char err[256] = "";
+
+	/* Two wrappings, the newer one only in the -wal file so far. */
+	read_wrapped(f->db, old, sizeof(old), &nold);
+	write_marked(f->r);
+	crypto_kdf_fast(&kdf);
+	assert_int_equal(replica_rekey(f->r, PASS, strlen(PASS), &kdf), 0);
+	read_wrapped(f->db, cur, sizeof(cur), &ncur);
+	assert_int_equal(bytes_in_dir(f->home, cur, ncur), 1);
+
+	assert_int_equal(replica_erase(f->r), 0);
+	/* Nothing sealed can be written or read any more. */
+	assert_int_equal(replica_meta_put_u64(f->r, "x", 1), IRO_EREVOKED);
+	assert_int_equal(bytes_in_dir(f->home, cur, ncur), 0);
+	assert_int_equal(bytes_in_dir(f->home, old, nold), 0);
+	replica_close(f->r);
+	f->r = NULL;
+	assert_int_equal(bytes_in_dir(f->home, cur, ncur), 0);
+	assert_int_equal(files_containing(f->home, MARKER, NULL), 0);
+
+	assert_int_equal(replica_open(f->home, PASS, strlen(PASS), 0, &f->r,
+	    err, sizeof(err)), IRO_EREVOKED);
+	assert_null(f->r);
+	assert_string_equal(err, REPLICA_REVOKED_MSG);
+}
+
 int
 main(void)
 {
@@ -1083,6 +1173,8 @@ main(void)
 		    setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_no_plaintext_in_open_wal,
 		    setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_erase, setup_open,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -40,7 +40,7 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct upsert_field fs[2];
+	struct upsert_field fs[3];
 	enum upsert_state us;
 	size_t nch = 0;
 	char err[256];
@@ -63,9 +63,14 @@ setup(void **state)
 	fs[1].value.type = VALUE_STR;
 	fs[1].value.s = (char *)(uintptr_t)"2023-01-01";
 	fs[1].value.len = 10;
+	/* Allocated to the pushing IRO (authz.h). */
+	fs[2].name = "iro";
+	fs[2].value.type = VALUE_STR;
+	fs[2].value.s = (char *)(uintptr_t)"alice";
+	fs[2].value.len = 5;
 	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(upsert_record(f->st, NOW - 100000, "import", "child",
-	    f->kid, fs, 2, &us, &nch, err, sizeof(err)), 0);
+	    f->kid, fs, 3, &us, &nch, err, sizeof(err)), 0);
 	assert_int_equal(store_commit(f->st), 0);
 	*state = f;
 	return 0;

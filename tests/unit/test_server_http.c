@@ -29,6 +29,7 @@
 #include "store.h"
 #include "support/srvtest.h"
 #include "syncsrv.h"
+#include "upsert.h"
 #include "wire.h"
 
 #define PASSWORD "correct horse"
@@ -283,6 +284,36 @@ accepted_changes(struct fx *f)
 	return s.changes + s.refused;
 }
 
+/* Import child rec allocated to iro: the server accepts an IRO's writes
+ * only about children allocated to them (server/authz.h). */
+static void
+allocated_child(struct store *st, const uint8_t rec[LIMIT_ID_LEN],
+    const char *iro)
+{
+	struct upsert_field fs[3];
+	enum upsert_state us;
+	size_t nch = 0;
+	char err[256];
+
+	memset(fs, 0, sizeof(fs));
+	fs[0].name = "child_id";
+	fs[0].value.type = VALUE_STR;
+	fs[0].value.s = (char *)(uintptr_t)"K1";
+	fs[0].value.len = 2;
+	fs[1].name = "dob";
+	fs[1].value.type = VALUE_STR;
+	fs[1].value.s = (char *)(uintptr_t)"2015-01-01";
+	fs[1].value.len = 10;
+	fs[2].name = "iro";
+	fs[2].value.type = VALUE_STR;
+	fs[2].value.s = (char *)(uintptr_t)iro;
+	fs[2].value.len = strlen(iro);
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(upsert_record(st, (uint64_t)time(NULL) * 1000 - 100000,
+	    "import", "child", rec, fs, 3, &us, &nch, err, sizeof(err)), 0);
+	assert_int_equal(store_commit(st), 0);
+}
+
 static int
 group_setup(void **state)
 {
@@ -321,6 +352,7 @@ group_setup(void **state)
 	assert_non_null(f->curl = curl_easy_init());
 	enrolled_device(f, &f->alice, "alice");
 	crypto_random(f->child, sizeof(f->child));
+	allocated_child(f->st, f->child, "alice");
 	*state = f;
 	return 0;
 }
@@ -1009,7 +1041,7 @@ test_sync_is_audited(void **state)
 	struct account_new a = { 0 };
 	struct wire_push_resp out;
 	struct device e1, e2, forger;
-	uint8_t rec[LIMIT_ID_LEN];
+	uint8_t rec[LIMIT_ID_LEN], kid[LIMIT_ID_LEN];
 	struct change c[3];
 	struct reply r;
 	char err[256];
@@ -1024,7 +1056,12 @@ test_sync_is_audited(void **state)
 	assert_int_equal(account_add(f->peek, &a, err, sizeof(err)), 0);
 	enrolled_device(f, &e1, "erin");
 	enrolled_device(f, &e2, "erin");
+	/* A visit of erin's own child (authz.h). */
+	memcpy(kid, f->child, LIMIT_ID_LEN);
+	crypto_random(f->child, sizeof(f->child));
+	allocated_child(f->peek, f->child, "erin");
 	n = visit_changes(f, &e1, c, rec);
+	memcpy(f->child, kid, LIMIT_ID_LEN);
 	for (k = 0; k < n; k++)
 		snprintf(c[k].author, sizeof(c[k].author), "erin");
 	assert_int_equal(push(f, &e1, c, n, &out), 200);

@@ -643,12 +643,27 @@ test_revoked_device_is_refused(void **state)
 
 	sync_ok(a, &res);
 	add_visit(a, f->child, visit);
+	struct iro_open_opts o;
+	struct iro *n = NULL;
+	char err[IRO_ERRBUF_SIZE] = "";
+
 	assert_int_equal(store_device_revoke(f->st, a->device), 0);
-	assert_int_equal(iro_sync(a, NULL, &res), IRO_EAUTH);
-	assert_non_null(strstr(iro_errmsg(a), "unauthenticated"));
-	assert_int_equal(res.pending, 3);
-	assert_int_equal(status_of(a, NULL), 3);
+	assert_int_equal(iro_sync(a, NULL, &res), IRO_EREVOKED);
+	assert_non_null(strstr(iro_errmsg(a), "replica has been erased"));
+	/* The handle is spent: nothing sealed opens, nothing syncs. */
+	assert_int_not_equal(iro_create(a, "visit", NULL, 0, visit), 0);
+	assert_int_not_equal(iro_sync(a, NULL, &res), 0);
 	iro_close(a);
+	memset(&o, 0, sizeof(o));
+	o.home = f->home_a;
+	o.passphrase = PASS;
+	o.passphrase_len = strlen(PASS);
+	o.errbuf = err;
+	o.errbuf_len = sizeof(err);
+	assert_int_equal(iro_open(&o, &n), IRO_EREVOKED);
+	assert_null(n);
+	assert_string_equal(err, "this device was revoked by the server: its "
+	    "replica has been erased");
 }
 
 static void
