@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lease.h"
 #include "worklist.h"
 
 struct iro_agenda {
@@ -37,6 +38,8 @@ iro_agenda_get(struct iro *h, const char *today_text, int days,
 		*out = NULL;
 	if (h == NULL || out == NULL)
 		return IRO_EINVAL;
+	if ((rc = lease_check(h)) != 0)
+		return rc;
 	if (days < 0 || days > CASEWORK_DAYS_MAX)
 		return handle_fail(h, IRO_EINVAL,
 		    "invalid number of days %d: expected 0 to %d", days,

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lease.h"
 #include "worklist.h"
 
 struct entry {
@@ -89,7 +90,8 @@ caseload(struct iro *h, const char *today_text, const char *only,
 	int rc;
 
 	*out = NULL;
-	if ((rc = worklist_today(h, today_text, &today)) != 0)
+	if ((rc = lease_check(h)) != 0 ||
+	    (rc = worklist_today(h, today_text, &today)) != 0)
 		return rc;
 	if (only != NULL && (rc = iro_find_child(h, only, id)) != 0)
 		return rc;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lease.h"
 #include "worklist.h"
 
 /* The date field a type is ordered by, and a second choice. */
@@ -140,6 +141,8 @@ iro_list_child(struct iro *h, const char *type, const char *child,
 		*out = NULL;
 	if (h == NULL || out == NULL || type == NULL || child == NULL)
 		return IRO_EINVAL;
+	if ((rc = lease_check(h)) != 0)
+		return rc;
 	t = schema_type_find(type);
 	stages = t != NULL && strcmp(t->name, "dispute_stage") == 0;
 	f = t != NULL ? schema_field_find(t, "child") : NULL;

@@ -12,6 +12,7 @@
 
 #include "edit.h"
 #include "hex.h"
+#include "lease.h"
 
 #define CONFLICT_ID_MAX (IRO_ID_HEX + 1 + LIMIT_NAME_MAX)
 
@@ -152,6 +153,8 @@ iro_conflicts_get(struct iro *h, struct iro_conflicts **out)
 		*out = NULL;
 	if (h == NULL || out == NULL)
 		return IRO_EINVAL;
+	if ((rc = lease_check(h)) != 0)
+		return rc;
 	rc = replica_flagged(h->replica, REPLICA_FLAG_CONFLICT, &ids, &n);
 	if (rc != 0)
 		return handle_fail_replica(h, rc, "list conflicts");
@@ -262,6 +265,8 @@ iro_resolve(struct iro *h, const char *id, const char *text)
 
 	if (h == NULL)
 		return IRO_EINVAL;
+	if ((rc = lease_check(h)) != 0)
+		return rc;
 	memset(&rec, 0, sizeof(rec));
 	memset(&op, 0, sizeof(op));
 	if ((rc = parse_conflict_id(h, id, rid, field)) != 0)

@@ -11,6 +11,7 @@
 #include "domain.h"
 #include "edit.h"
 #include "hex.h"
+#include "lease.h"
 #include "ref.h"
 
 int
@@ -371,6 +372,8 @@ iro_create(struct iro *h, const char *type,
 		out_id[0] = '\0';
 	if (h == NULL || out_id == NULL || (fields == NULL && nfields > 0))
 		return IRO_EINVAL;
+	if ((rc = lease_check(h)) != 0)
+		return rc;
 	if ((rc = known_type(h, type, &t)) != 0)
 		return rc;
 	if ((t->creators & (unsigned)h->role) == 0)
@@ -493,6 +496,8 @@ iro_set(struct iro *h, const char *id, const char *field, const char *text)
 
 	if (h == NULL)
 		return IRO_EINVAL;
+	if ((rc = lease_check(h)) != 0)
+		return rc;
 	if ((rc = load_live(h, id, rid, &rec, &t)) != 0 ||
 	    (rc = user_field(h, t, field, &f)) != 0)
 		goto out;
@@ -540,6 +545,8 @@ iro_delete(struct iro *h, const char *id, const char *reason)
 
 	if (h == NULL)
 		return IRO_EINVAL;
+	if ((rc = lease_check(h)) != 0)
+		return rc;
 	memset(&rec, 0, sizeof(rec));
 	if (reason == NULL || reason[0] == '\0') {
 		rc = handle_fail(h, IRO_EINVAL,

@@ -14,6 +14,7 @@
 
 #include "handle.h"
 #include "hex.h"
+#include "lease.h"
 
 struct hist_entry {
 	char field[LIMIT_NAME_MAX + 1];
@@ -257,6 +258,8 @@ iro_history_get(struct iro *h, const char *id, const char *field,
 		*out = NULL;
 	if (h == NULL || id == NULL || out == NULL)
 		return IRO_EINVAL;
+	if ((rc = lease_check(h)) != 0)
+		return rc;
 	memset(&s, 0, sizeof(s));
 	if ((rc = src_find(h, id, rid, &s)) != 0)
 		goto out;

@@ -10,6 +10,7 @@
 
 #include "handle.h"
 #include "hex.h"
+#include "lease.h"
 #include "ref.h"
 
 struct record_field {
@@ -100,6 +101,8 @@ iro_get(struct iro *h, const char *id, struct iro_record **out)
 		*out = NULL;
 	if (h == NULL || out == NULL)
 		return IRO_EINVAL;
+	if ((rc = lease_check(h)) != 0)
+		return rc;
 	memset(&rec, 0, sizeof(rec));
 	if ((rc = handle_parse_id(h, id, "record", rid)) != 0 ||
 	    (rc = handle_rec_load(h, rid, &rec)) != 0)
@@ -124,6 +127,8 @@ iro_list(struct iro *h, const char *type, struct iro_list **out)
 		*out = NULL;
 	if (h == NULL || out == NULL)
 		return IRO_EINVAL;
+	if ((rc = lease_check(h)) != 0)
+		return rc;
 	if (type != NULL && schema_type_find(type) == NULL)
 		return handle_fail(h, IRO_EINVAL, "unknown record type '%.40s'",
 		    type);
@@ -168,6 +173,8 @@ iro_find_child(struct iro *h, const char *key, char out_id[IRO_ID_HEX + 1])
 		out_id[0] = '\0';
 	if (h == NULL || out_id == NULL || key == NULL)
 		return IRO_EINVAL;
+	if ((rc = lease_check(h)) != 0)
+		return rc;
 	if ((rc = ref_find(h, "child", key, id)) != 0)
 		return rc;
 	hex_encode(id, LIMIT_ID_LEN, out_id);

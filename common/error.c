@@ -28,6 +28,7 @@ iro_strerror(int err)
 	case IRO_EBUSY: return "database busy";
 	case IRO_ESTATE: return "not allowed in the current state";
 	case IRO_EREVOKED: return "device revoked";
+	case IRO_ELOCKED: return "device locked: sync needed";
 	}
 	return "unknown error";
 }

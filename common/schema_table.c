@@ -76,7 +76,7 @@ static const char *const setting_names[] = {
 	"council", "dispute_days_informal", "dispute_days_team_manager",
 	"dispute_days_service_manager", "dispute_days_head_of_service",
 	"dispute_days_director", "decisions_days", "record_days",
-	"adjourn_days", NULL
+	"adjourn_days", "lease_days", NULL
 };
 
 /* Shorthands for the common shapes of row; w is the writers. */

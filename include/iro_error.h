@@ -33,7 +33,8 @@ enum iro_error {
 	IRO_EINTERNAL = -17,     /* a bug: an invariant did not hold */
 	IRO_EBUSY = -18,         /* database locked by another process */
 	IRO_ESTATE = -19,        /* not allowed in the record's current state */
-	IRO_EREVOKED = -20       /* device revoked: the replica was erased */
+	IRO_EREVOKED = -20,      /* device revoked: the replica was erased */
+	IRO_ELOCKED = -21        /* device locked: no sync within the lease */
 };
 
 /*

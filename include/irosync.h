@@ -95,6 +95,21 @@ int iro_exists(const char *home, int *out);
 int iro_open(const struct iro_open_opts *opts, struct iro **out);
 
 /*
+ * The lease: a device that has not synced for longer than the council's
+ * `lease_days` setting (calendar days, 1 to 365; 30 if the server has not
+ * set it) locks itself.  Measured on the server-corrected clock from the
+ * server's time of the last successful sync; a replica that never synced
+ * is not locked.  While locked, every function that reads or writes case
+ * content (iro_create, iro_set, iro_delete, iro_find_child, iro_get,
+ * iro_list, iro_list_child, iro_conflicts_get, iro_resolve,
+ * iro_caseload_get, iro_child_summary_get, iro_agenda_get,
+ * iro_history_get) returns IRO_ELOCKED with iro_errmsg() saying "no sync
+ * for N days (the council's limit is M): run iro sync".  iro_sync,
+ * iro_status, iro_passphrase_change, iro_close and iro_errmsg still work,
+ * and a successful sync unlocks.
+ */
+
+/*
  * Enrolment: create the encrypted replica, generate this device's Ed25519
  * key pair and register the device with the server using the account
  * password.  Does not sync; call iro_sync() next.
@@ -213,7 +228,8 @@ struct iro_field_text {
  * field is unknown, given twice, malformed, missing or not writable by
  * this user (or the type not creatable by this user's role), or if the
  * values break a casework rule (PN0 for a child aged 4 or more);
- * IRO_ENOTFOUND if a referenced record does not exist or is deleted.
+ * IRO_ENOTFOUND if a referenced record does not exist or is deleted;
+ * IRO_ELOCKED if the lease ran out (see iro_open).
  * Nothing is written on failure.
  */
 int iro_create(struct iro *h, const char *type,
@@ -252,7 +268,8 @@ int iro_find_child(struct iro *h, const char *key,
 /*
  * iro_get - the merged state of one record, deleted or not.  *out is
  * new; caller frees it with iro_record_free().  Returns IRO_EINVAL for
- * text that is not an id, IRO_ENOTFOUND for an unknown id.  A deleted
+ * text that is not an id, IRO_ENOTFOUND for an unknown id, IRO_ELOCKED
+ * if the lease ran out (see iro_open).  A deleted
  * record lists the reason as its field "_deleted".  The record is a
  * snapshot: it stays valid after h changes or is closed.
  */
@@ -261,7 +278,8 @@ int iro_get(struct iro *h, const char *id, struct iro_record **out);
 /*
  * iro_list - every live (not deleted) record of `type` (NULL: of every
  * type), ordered by id.  *out is new; caller frees it with
- * iro_list_free().  Returns IRO_EINVAL for an unknown type.
+ * iro_list_free().  Returns IRO_EINVAL for an unknown type, IRO_ELOCKED
+ * if the lease ran out (see iro_open).
  */
 int iro_list(struct iro *h, const char *type, struct iro_list **out);
 

@@ -18,6 +18,12 @@
 #define INFORMAL STAGE_PREFIX "informal"
 #define COUNCIL "council"
 #define COUNCIL_MAX 9
+#define LEASE "lease_days"
+/* Calendar days a device may go without a sync before it locks itself
+ * (client/lease.c reads the same setting with the same bounds). */
+#define LEASE_DEFAULT 30
+#define LEASE_MIN 1
+#define LEASE_MAX 365
 
 static const char *const *
 names(void)
@@ -67,25 +73,35 @@ council_ok(const char *v)
 	return true;
 }
 
-/* Plain digits, SETTINGS_DAYS_MIN..SETTINGS_DAYS_MAX. */
+/* Plain digits, no more of them than max has, min..max. */
 static int
-days_parse(const char *v, int *out)
+range_parse(const char *v, int min, int max, int *out)
 {
-	size_t i, len = strlen(v);
+	size_t i, len = strlen(v), digits = 1;
 	int n = 0;
 
 	*out = 0;
-	if (len < 1 || len > 2)
+	for (n = max; n >= 10; n /= 10)
+		digits++;
+	n = 0;
+	if (len < 1 || len > digits)
 		return IRO_EINVAL;
 	for (i = 0; i < len; i++) {
 		if (v[i] < '0' || v[i] > '9')
 			return IRO_EINVAL;
 		n = n * 10 + (v[i] - '0');
 	}
-	if (n < SETTINGS_DAYS_MIN || n > SETTINGS_DAYS_MAX)
+	if (n < min || n > max)
 		return IRO_EINVAL;
 	*out = n;
 	return 0;
+}
+
+/* A count of working days, SETTINGS_DAYS_MIN..SETTINGS_DAYS_MAX. */
+static int
+days_parse(const char *v, int *out)
+{
+	return range_parse(v, SETTINGS_DAYS_MIN, SETTINGS_DAYS_MAX, out);
 }
 
 int
@@ -108,6 +124,13 @@ settings_check(const char *name, const char *value, char *why,
 			    value);
 		return 0;
 	}
+	if (strcmp(name, LEASE) == 0) {
+		if (range_parse(value, LEASE_MIN, LEASE_MAX, &days) != 0)
+			return why_set(why, whylen, IRO_EINVAL, "setting '%s': "
+			    "expected a whole number of days from %d to %d, "
+			    "got '%.40s'", name, LEASE_MIN, LEASE_MAX, value);
+		return 0;
+	}
 	if (days_parse(value, &days) != 0)
 		return why_set(why, whylen, IRO_EINVAL, "setting '%s': expected "
 		    "a whole number of working days from %d to %d, got "
@@ -128,7 +151,9 @@ default_of(const char *name, char *value, size_t len)
 	if (strcmp(name, COUNCIL) == 0)
 		return;
 	casework_settings_default(&cs);
-	if (strcmp(name, "decisions_days") == 0)
+	if (strcmp(name, LEASE) == 0)
+		days = LEASE_DEFAULT;
+	else if (strcmp(name, "decisions_days") == 0)
 		days = cs.decisions_days;
 	else if (strcmp(name, "record_days") == 0)
 		days = cs.record_days;

@@ -5,9 +5,10 @@
  * Names are the schema's list: `council` (the server's own council code,
  * [A-Za-z0-9]{1,9}; no default), `decisions_days` (5), `record_days`
  * (20), `adjourn_days` (20) and `dispute_days_<stage>` for each stage of
- * the ladder (5 each).  Day counts are whole numbers of working days,
- * SETTINGS_DAYS_MIN..SETTINGS_DAYS_MAX, and the formal stages (all but
- * `informal`) may total at most SETTINGS_FORMAL_MAX.
+ * the ladder (5 each), and `lease_days` (30: calendar days a device may
+ * go without a sync before it locks, 1..365).  Working-day counts are
+ * whole numbers, SETTINGS_DAYS_MIN..SETTINGS_DAYS_MAX, and the formal
+ * stages (all but `informal`) may total at most SETTINGS_FORMAL_MAX.
  *
  * Changing `council` derives every child's out_of_area again.  Serialise
  * use of the store handle.

@@ -28,6 +28,7 @@ cli_exit_code(int err)
 		return CLI_EUSAGE;
 	case IRO_EAUTH:
 	case IRO_EREVOKED:
+	case IRO_ELOCKED:
 		return CLI_EAUTH;
 	case IRO_EUNREACHABLE:
 		return CLI_EUNREACHABLE;

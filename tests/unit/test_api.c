@@ -714,6 +714,143 @@ test_enrol_refuses_existing_replica(void **state)
 	assert_int_equal(iro_enrol(&e, &h), IRO_EINVAL);
 }
 
+#define DAY_MS INT64_C(86400000)
+
+/* A setting record as the server would send it. */
+static void
+inject_setting(struct fx *f, const char *rec_hex, const char *name,
+    const char *value)
+{
+	inject(f, server_dev, "config", "setting", rec_hex, "name", name,
+	    NULL, NULL);
+	inject(f, server_dev, "config", "setting", rec_hex, "value", value,
+	    NULL, NULL);
+}
+
+/* Every call that reads or writes case content answers IRO_ELOCKED. */
+static void
+expect_locked(struct fx *f, const char *rec, const char *msg)
+{
+	const struct iro_field_text fields[] = {
+		{ "child", f->child }, { "text", "words" },
+	};
+	struct iro_record *r = NULL;
+	struct iro_list *l = NULL;
+	struct iro_conflicts *cs = NULL;
+	struct iro_caseload *c = NULL;
+	struct iro_agenda *a = NULL;
+	struct iro_history *hs = NULL;
+	char id[IRO_ID_HEX + 1] = "x";
+
+	assert_int_equal(iro_get(f->h, rec, &r), IRO_ELOCKED);
+	assert_null(r);
+	assert_string_equal(iro_errmsg(f->h), msg);
+	assert_int_equal(iro_create(f->h, "note", fields, 2, id), IRO_ELOCKED);
+	assert_string_equal(id, "");
+	assert_int_equal(iro_set(f->h, rec, "date", "2025-01-01"),
+	    IRO_ELOCKED);
+	assert_int_equal(iro_delete(f->h, rec, "why"), IRO_ELOCKED);
+	assert_int_equal(iro_find_child(f->h, "C1001", id), IRO_ELOCKED);
+	assert_int_equal(iro_list(f->h, "child", &l), IRO_ELOCKED);
+	assert_int_equal(iro_list_child(f->h, "visit", "C1001", &l),
+	    IRO_ELOCKED);
+	assert_null(l);
+	assert_int_equal(iro_conflicts_get(f->h, &cs), IRO_ELOCKED);
+	assert_int_equal(iro_resolve(f->h, rec, "x"), IRO_ELOCKED);
+	assert_int_equal(iro_caseload_get(f->h, "2025-06-01", &c),
+	    IRO_ELOCKED);
+	assert_int_equal(iro_child_summary_get(f->h, "C1001", "2025-06-01",
+	    &c), IRO_ELOCKED);
+	assert_null(c);
+	assert_int_equal(iro_agenda_get(f->h, "2025-06-01", 7, &a),
+	    IRO_ELOCKED);
+	assert_null(a);
+	assert_int_equal(iro_history_get(f->h, rec, NULL, &hs), IRO_ELOCKED);
+	assert_null(hs);
+	assert_string_equal(iro_errmsg(f->h), msg);
+}
+
+static void
+test_lease_locks_after_30_days(void **state)
+{
+	struct fx *f = *state;
+	struct iro_record *r = NULL;
+	struct iro_status st;
+	char visit[IRO_ID_HEX + 1];
+	uint64_t synced;
+
+	make_visit(f, f->child, visit);
+	/* Never synced: no lease to run out. */
+	f->now += 400 * DAY_MS;
+	assert_int_equal(iro_get(f->h, visit, &r), 0);
+	iro_record_free(r);
+
+	synced = (uint64_t)f->now;
+	assert_int_equal(replica_meta_put_u64(f->h->replica, "last_sync",
+	    synced), 0);
+	f->now += 30 * DAY_MS - 1000;
+	assert_int_equal(iro_get(f->h, visit, &r), 0);
+	iro_record_free(r);
+	f->now += DAY_MS;
+	expect_locked(f, visit, "no sync for 30 days (the council's limit "
+	    "is 30): run iro sync");
+	f->now += 5 * DAY_MS;
+	assert_int_equal(iro_list(f->h, "visit", &(struct iro_list *){ NULL }),
+	    IRO_ELOCKED);
+	assert_string_equal(iro_errmsg(f->h), "no sync for 35 days (the "
+	    "council's limit is 30): run iro sync");
+	/* Status still answers, with the old sync time. */
+	assert_int_equal(iro_status(f->h, &st), 0);
+	assert_int_equal(st.last_sync_ms, synced);
+	assert_int_equal(st.pending, 3);
+	/* A sync records the server's time and so unlocks. */
+	assert_int_equal(replica_meta_put_u64(f->h->replica, "last_sync",
+	    (uint64_t)f->now), 0);
+	assert_int_equal(iro_get(f->h, visit, &r), 0);
+	iro_record_free(r);
+}
+
+static void
+test_lease_from_setting(void **state)
+{
+	struct fx *f = *state;
+	struct iro_record *r = NULL;
+	struct stamp base;
+	char visit[IRO_ID_HEX + 1], set[IRO_ID_HEX + 1];
+	uint8_t id[LIMIT_ID_LEN] = { 0x5e, 0x77 };
+
+	make_visit(f, f->child, visit);
+	hex_encode(id, LIMIT_ID_LEN, set);
+	inject_setting(f, set, "lease_days", "60");
+	assert_int_equal(replica_meta_put_u64(f->h->replica, "last_sync",
+	    (uint64_t)f->now), 0);
+	f->now += 31 * DAY_MS;
+	assert_int_equal(iro_get(f->h, visit, &r), 0);
+	iro_record_free(r);
+	f->now += 30 * DAY_MS;
+	expect_locked(f, visit, "no sync for 61 days (the council's limit "
+	    "is 60): run iro sync");
+	/* A value that is not a day count falls back to the default. */
+	base = current_stamp(f, set, "value");
+	inject(f, server_dev, "config", "setting", set, "value", "forever",
+	    &base, NULL);
+	assert_int_equal(replica_meta_put_u64(f->h->replica, "last_sync",
+	    (uint64_t)f->now), 0);
+	f->now += 31 * DAY_MS;
+	assert_int_equal(iro_get(f->h, visit, &r), IRO_ELOCKED);
+	assert_string_equal(iro_errmsg(f->h), "no sync for 31 days (the "
+	    "council's limit is 30): run iro sync");
+	/* Other settings do not count. */
+	base = current_stamp(f, set, "value");
+	inject(f, server_dev, "config", "setting", set, "value", "365",
+	    &base, NULL);
+	id[1] = 0x78;
+	hex_encode(id, LIMIT_ID_LEN, set);
+	inject_setting(f, set, "record_days", "1");
+	assert_int_equal(iro_get(f->h, visit, &r), 0);
+	iro_record_free(r);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -741,6 +878,8 @@ main(void)
 		T(test_code_meaning),
 		T(test_schema_describe),
 		T(test_enrol_refuses_existing_replica),
+		T(test_lease_locks_after_30_days),
+		T(test_lease_from_setting),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -902,7 +902,7 @@ test_model_enums(void **state)
 		{ "setting", "name", "council dispute_days_informal "
 		  "dispute_days_team_manager dispute_days_service_manager "
 		  "dispute_days_head_of_service dispute_days_director "
-		  "decisions_days record_days adjourn_days" },
+		  "decisions_days record_days adjourn_days lease_days" },
 	};
 	size_t i, j;
 	char got[512];

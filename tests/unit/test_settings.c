@@ -59,6 +59,20 @@ test_check(void **state)
 	    "'config list')");
 	assert_int_equal(settings_check("colour", "red", why, sizeof(why)),
 	    IRO_EINVAL);
+	assert_int_equal(settings_check("lease_days", "1", why, sizeof(why)),
+	    0);
+	assert_int_equal(settings_check("lease_days", "365", why,
+	    sizeof(why)), 0);
+	assert_int_equal(settings_check("lease_days", "366", why,
+	    sizeof(why)), IRO_EINVAL);
+	assert_string_equal(why, "setting 'lease_days': expected a whole "
+	    "number of days from 1 to 365, got '366'");
+	assert_int_equal(settings_check("lease_days", "0", why, sizeof(why)),
+	    IRO_EINVAL);
+	assert_int_equal(settings_check("lease_days", "0030", why,
+	    sizeof(why)), IRO_EINVAL);
+	assert_int_equal(settings_check("record_days", "060", why,
+	    sizeof(why)), IRO_EINVAL);
 }
 
 static void
@@ -128,6 +142,10 @@ test_get_set(void **state)
 	assert_int_equal(settings_get(f->st, "dispute_days_informal", v,
 	    sizeof(v), &set), 0);
 	assert_string_equal(v, "5");
+	assert_int_equal(settings_get(f->st, "lease_days", v, sizeof(v),
+	    &set), 0);
+	assert_string_equal(v, "30");
+	assert_false(set);
 	assert_int_equal(settings_get(f->st, "council", v, sizeof(v), &set),
 	    0);
 	assert_string_equal(v, "");
