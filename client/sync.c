@@ -35,6 +35,10 @@ error_code(long status, const char *code)
 		return IRO_EREVOKED;
 	if (status == 401)
 		return strcmp(code, "clock_skew") == 0 ? IRO_ESKEW : IRO_EAUTH;
+	/* Too many failed enrolments: a refusal of the credentials, for
+	 * now; the server's message says when to try again. */
+	if (status == 429)
+		return IRO_EAUTH;
 	if (status == 409 && strcmp(code, "clock_skew") == 0)
 		return IRO_ESKEW;
 	if (status == 409 && strcmp(code, "change_id_reused") == 0)
@@ -622,7 +626,9 @@ sync_enrol(struct transport *t, const char *url,
 	} else {
 		rc = http_error(&tr, "server refused the enrolment", err,
 		    errlen).rc;
-		if (rc == IRO_EAUTH)
+		/* A throttled enrolment keeps the server's words: they say
+		 * the password was not even checked, and when to retry. */
+		if (rc == IRO_EAUTH && tr.status != 429)
 			snprintf(err, errlen,
 			    "server refused the password for '%s'", req->user);
 	}

@@ -71,7 +71,7 @@ while [ $i -lt 6 ]; do
 	i=$((i + 1))
 done
 run enrol "$TMP/b" ben.jones
-check "after 6 wrong passwords the right one is refused" test "$RC" -ne 0
+is "$RC" 3 "after 6 wrong passwords the right one is refused (exit 3)"
 like "$ERR" "too many failed logins" "and the refusal says why"
 like "$ERR" "\\(rate_limited\\)" "as throttled (429 rate_limited), not as wrong"
 
