@@ -239,4 +239,38 @@ int replica_change_state(struct replica *r,
     const uint8_t device[LIMIT_ID_LEN], uint64_t seq,
     enum replica_state *state, char **reason);
 
+/*
+ * replica_forget - drop records ids[0..n) for good: each record's row and
+ * every change of theirs in any state, refusal reasons included.  Ids
+ * the replica does not know are ignored; n may be 0.  Runs in the
+ * caller's transaction if one is open (a savepoint in it), else in one
+ * of its own; either way it drops all of them or none.  If any of the
+ * records still has a PENDING change, nothing is dropped and the result
+ * is IRO_EBUSY, with the record named in replica_errmsg(): a local edit
+ * is never lost, the caller pushes first.  IRO_ETOOBIG if n exceeds
+ * REPLICA_FORGET_MAX.  ids is borrowed.
+ *
+ * Deleted cells are zeroed (secure_delete), but older copies survive in
+ * the write-ahead log and in the unused space of pages whose cells were
+ * moved: call replica_compact() after committing to remove them.
+ */
+#define REPLICA_FORGET_MAX (1u << 20)
+int replica_forget(struct replica *r, const uint8_t (*ids)[LIMIT_ID_LEN],
+    size_t n);
+
+/*
+ * replica_compact - leave no copy of deleted rows in the files: rebuild
+ * the database without free pages or stale bytes (VACUUM), then copy the
+ * log into it and cut replica.db-wal to nothing.  The rebuild happens in
+ * memory (temp_store), so no temporary file receives the plaintext
+ * routing columns; it needs about the file's size in memory, and as much
+ * again on disk for the log while it runs.  Call outside any
+ * transaction, else IRO_EINVAL.  Returns 0, IRO_EBUSY if another process
+ * kept the log from being cleared (the database itself is rebuilt; call
+ * again later), or IRO_EIO.  On failure the replica is unchanged or
+ * rebuilt, never damaged.  What the file system or the storage device
+ * keeps of blocks a file no longer uses is beyond its reach.
+ */
+int replica_compact(struct replica *r);
+
 #endif

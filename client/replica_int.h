@@ -13,6 +13,8 @@
  *   replica_meta.c     meta values
  *   replica_log.c      changes and their outbox states
  *   replica_records.c  the records index and its flags
+ *   replica_forget.c   dropping records for good, and compacting the
+ *                      file so that nothing of them stays in it
  *
  * Invariants a reader would otherwise have to rediscover:
  * - Every column that could hold case content is a sealed blob; the
@@ -55,7 +57,8 @@ enum replica_q {
 	REPLICA_Q_CH_STATE, REPLICA_Q_CH_REASON, REPLICA_Q_CH_RECORD,
 	REPLICA_Q_CH_PENDING, REPLICA_Q_CH_COUNT, REPLICA_Q_FLAGS_SET,
 	REPLICA_Q_FLAGS_COUNT, REPLICA_Q_FLAGGED, REPLICA_Q_RECORDS,
-	REPLICA_Q_RECORDS_TYPE, REPLICA_Q_N
+	REPLICA_Q_RECORDS_TYPE, REPLICA_Q_CH_HELD, REPLICA_Q_CH_FORGET,
+	REPLICA_Q_REC_FORGET, REPLICA_Q_N
 };
 
 struct replica {

@@ -46,6 +46,10 @@ static const char *const q_sql[REPLICA_Q_N] = {
 	[REPLICA_Q_RECORDS] = "SELECT id FROM records ORDER BY id",
 	[REPLICA_Q_RECORDS_TYPE] = "SELECT id FROM records WHERE type = ?1"
 	    " ORDER BY id",
+	[REPLICA_Q_CH_HELD] = "SELECT 1 FROM changes WHERE record = ?1"
+	    " AND state = ?2 LIMIT 1",
+	[REPLICA_Q_CH_FORGET] = "DELETE FROM changes WHERE record = ?1",
+	[REPLICA_Q_REC_FORGET] = "DELETE FROM records WHERE id = ?1",
 };
 
 int

@@ -8,7 +8,9 @@
 
 #include "crypto.h"
 #include "hex.h"
+#include "reconcile.h"
 #include "restamp.h"
+#include "scope.h"
 #include "sig.h"
 #include "sync.h"
 
@@ -376,9 +378,17 @@ push(struct iro *h, const struct iro_sync_opts *o,
 	}
 }
 
-/* Store one pulled page, advance the clocks, re-merge what it touched. */
+/* Pulled pages that only rescope, in one sync, before the server is
+ * judged to be going round in circles. */
+#define RESCOPE_MAX 4
+
+/*
+ * Store one pulled page, advance the clocks, re-merge what it touched
+ * and, for a page of the main pull, save its cursor with it (a
+ * backfill's position lives only as long as the backfill).
+ */
 static int
-apply_page(struct iro *h, const struct wire_pull_resp *pr,
+apply_page(struct iro *h, const struct wire_pull_resp *pr, bool main_pull,
     struct iro_sync_result *res)
 {
 	uint8_t (*touched)[LIMIT_ID_LEN] = NULL;
@@ -409,8 +419,11 @@ apply_page(struct iro *h, const struct wire_pull_resp *pr,
 			    h->server, why);
 			goto fail;
 		}
-		rc = replica_put_change(h->replica, c, REPLICA_REMOTE,
-		    &inserted);
+		/* A backfill returns this device's own changes of a child
+		 * it held before: as the server has them, they are sent. */
+		rc = replica_put_change(h->replica, c,
+		    memcmp(c->ts.device, h->device, LIMIT_ID_LEN) == 0 ?
+		    REPLICA_ACKED : REPLICA_REMOTE, &inserted);
 		if (rc != 0) {
 			handle_fail_replica(h, rc, "store a pulled change");
 			goto fail;
@@ -424,8 +437,12 @@ apply_page(struct iro *h, const struct wire_pull_resp *pr,
 	    (rc = handle_hlc_save(h, "hlc", &clk)) != 0 ||
 	    (rc = handle_hlc_save(h, "stable", &stable)) != 0)
 		goto fail;
-	if ((rc = replica_meta_put_u64(h->replica, "cursor",
-	    pr->cursor)) != 0 || (rc = replica_commit(h->replica)) != 0) {
+	if (main_pull && (rc = replica_meta_put_u64(h->replica, "cursor",
+	    pr->cursor)) != 0) {
+		handle_fail_replica(h, rc, "save pulled changes");
+		goto fail;
+	}
+	if ((rc = replica_commit(h->replica)) != 0) {
 		handle_fail_replica(h, rc, "save pulled changes");
 		goto fail;
 	}
@@ -437,23 +454,21 @@ fail:
 	return rc;
 }
 
-/* Ask for one page after *cursor and store it. */
+/* Send one pull request and decode the answer into *pr (cleared by the
+ * caller whatever the outcome). */
 static struct answer
-pull_page(struct iro *h, uint64_t *cursor, struct iro_sync_result *res,
-    int *more)
+pull_request(struct iro *h, const struct wire_pull_req *req,
+    struct wire_pull_resp *pr)
 {
-	struct wire_pull_req req = { *cursor, LIMIT_PULL_CHANGES };
-	struct wire_pull_resp pr;
 	struct transport_resp resp;
 	struct answer a = { 0, 0 };
 	uint8_t *body = NULL;
 	char why[LIMIT_MSG_STR_MAX] = "";
 	size_t len = 0;
 
-	*more = 0;
-	memset(&pr, 0, sizeof(pr));
+	memset(pr, 0, sizeof(*pr));
 	memset(&resp, 0, sizeof(resp));
-	if ((a.rc = wire_encode_pull_req(&req, &body, &len)) != 0) {
+	if ((a.rc = wire_encode_pull_req(req, &body, &len)) != 0) {
 		handle_fail(h, a.rc, "cannot encode a pull: %s",
 		    iro_strerror(a.rc));
 		goto out;
@@ -465,55 +480,188 @@ pull_page(struct iro *h, uint64_t *cursor, struct iro_sync_result *res,
 		    sizeof(h->errmsg));
 		goto out;
 	}
-	if (wire_decode_pull_resp(resp.body, resp.body_len, &pr, why,
+	if (wire_decode_pull_resp(resp.body, resp.body_len, pr, why,
 	    sizeof(why)) != 0) {
 		a.rc = handle_fail(h, IRO_EPROTO,
 		    "malformed answer to a pull: %s", why);
 		goto out;
 	}
-	a.server_ms = pr.time_ms;
-	/* A page that promises more but moves nothing would loop forever. */
-	if (pr.more && pr.nchanges == 0 && pr.cursor == *cursor) {
+	a.server_ms = pr->time_ms;
+	/* A page that promises more but moves nothing would loop forever
+	 * (a scope page moves the device's scope instead). */
+	if (pr->more && !pr->has_scope && pr->nchanges == 0 &&
+	    pr->cursor == req->cursor) {
 		a.rc = handle_fail(h, IRO_EPROTO,
 		    "server '%s' sent an empty page that promises more",
 		    h->server);
 		goto out;
 	}
-	if ((a.rc = apply_page(h, &pr, res)) != 0)
+	/* Only a main pull may be answered with a scope. */
+	if (pr->has_scope && req->nchildren > 0) {
+		a.rc = handle_fail(h, IRO_EPROTO, "server '%s' answered a "
+		    "backfill with a scope", h->server);
 		goto out;
-	*cursor = pr.cursor;
-	*more = pr.more;
+	}
 out:
-	wire_pull_resp_clear(&pr);
 	free(resp.body);
 	free(body);
 	return a;
+}
+
+/* Send req again after each clock correction until it is answered. */
+static int
+pull_answered(struct iro *h, const struct wire_pull_req *req,
+    struct wire_pull_resp *pr, int *skews, uint64_t *server_ms)
+{
+	struct answer a;
+	int rc;
+
+	for (;;) {
+		a = pull_request(h, req, pr);
+		if (a.rc != IRO_ESKEW)
+			break;
+		wire_pull_resp_clear(pr);
+		if ((rc = correct_clock(h, a.server_ms, skews)) != 0)
+			return rc;
+	}
+	if (a.rc == 0)
+		*server_ms = a.server_ms;
+	return a.rc;
+}
+
+/*
+ * Fetch every change of children kids[0..n) that the main cursor has
+ * already passed (positions up to `until`), a batch of children and a
+ * page at a time.
+ */
+static int
+backfill(struct iro *h, const struct iro_sync_opts *o,
+    const uint8_t (*kids)[LIMIT_ID_LEN], size_t n, uint64_t until,
+    struct iro_sync_result *res, int *skews, uint64_t *server_ms)
+{
+	struct wire_pull_req req;
+	struct wire_pull_resp pr;
+	size_t done = 0, i;
+	int rc = 0;
+	bool more;
+
+	while (done < n && rc == 0) {
+		memset(&req, 0, sizeof(req));
+		req.limit = LIMIT_PULL_CHANGES;
+		req.until = until;
+		for (i = 0; i < LIMIT_BACKFILL_CHILDREN && done < n; i++)
+			memcpy(req.children[req.nchildren++], kids[done++],
+			    LIMIT_ID_LEN);
+		for (more = true; more && rc == 0;) {
+			rc = pull_answered(h, &req, &pr, skews, server_ms);
+			if (rc == 0 && (pr.cursor < req.cursor ||
+			    pr.cursor > until)) {
+				rc = handle_fail(h, IRO_EPROTO, "server '%s' "
+				    "moved a backfill outside its bounds",
+				    h->server);
+			}
+			if (rc == 0)
+				rc = apply_page(h, &pr, false, res);
+			more = pr.more;
+			req.cursor = pr.cursor;
+			wire_pull_resp_clear(&pr);
+			progress(o, IRO_SYNC_PULL, res->received, 0);
+		}
+	}
+	return rc;
+}
+
+/*
+ * The server's scope is not the replica's: forget the children that
+ * left it, backfill those that joined it up to the main cursor, then
+ * save it.  A crash in between leaves the old scope saved, so the next
+ * sync does it all again (forgetting is idempotent, and backfilled
+ * changes already stored are skipped).
+ */
+static int
+rescope(struct iro *h, const struct iro_sync_opts *o,
+    const struct wire_pull_resp *pr, uint64_t cursor,
+    struct iro_sync_result *res, int *skews, uint64_t *server_ms)
+{
+	uint8_t (*old)[LIMIT_ID_LEN] = NULL, (*added)[LIMIT_ID_LEN] = NULL;
+	const uint8_t (*now)[LIMIT_ID_LEN] =
+	    (const uint8_t (*)[LIMIT_ID_LEN])pr->scope;
+	size_t nold = 0, nadded = 0, i;
+	uint64_t forgot = 0;
+	bool known;
+	int rc;
+
+	if ((rc = reconcile_scope_get(h, &old, &nold, &known)) != 0)
+		return rc;
+	if ((rc = reconcile_forget(h, now, pr->nscope, &forgot)) != 0)
+		goto out;
+	res->children_out += forgot;
+	if (pr->nscope > 0 &&
+	    (added = calloc(pr->nscope, LIMIT_ID_LEN)) == NULL) {
+		rc = handle_fail(h, IRO_ENOMEM, "out of memory");
+		goto out;
+	}
+	/* A replica that never saved a scope may lack any child. */
+	for (i = 0; i < pr->nscope; i++)
+		if (!known || !scope_has((const uint8_t (*)[LIMIT_ID_LEN])old,
+		    nold, now[i]))
+			memcpy(added[nadded++], now[i], LIMIT_ID_LEN);
+	if (known)
+		res->children_in += nadded;
+	/* Nothing was pulled yet: the main pull brings everything. */
+	if (cursor > 0 && nadded > 0 && (rc = backfill(h, o,
+	    (const uint8_t (*)[LIMIT_ID_LEN])added, nadded, cursor, res,
+	    skews, server_ms)) != 0)
+		goto out;
+	rc = reconcile_scope_put(h, now, pr->nscope);
+out:
+	free(added);
+	free(old);
+	return rc;
 }
 
 static int
 pull(struct iro *h, const struct iro_sync_opts *o,
     struct iro_sync_result *res, int *skews, uint64_t *server_ms)
 {
+	uint8_t (*scope)[LIMIT_ID_LEN] = NULL;
+	struct wire_pull_req req;
+	struct wire_pull_resp pr;
+	size_t nscope = 0;
 	uint64_t cursor = 0;
-	struct answer a;
-	int rc, more = 1;
+	int rc, rescopes = 0;
+	bool more = true, known = false;
 
 	if ((rc = replica_meta_get_u64(h->replica, "cursor", &cursor)) != 0)
 		return handle_fail_replica(h, rc, "read the pull cursor");
-	while (more) {
-		a = pull_page(h, &cursor, res, &more);
-		if (a.rc == IRO_ESKEW) {
-			if ((rc = correct_clock(h, a.server_ms, skews)) != 0)
-				return rc;
-			more = 1;
-			continue;
-		}
-		if (a.rc != 0)
-			return a.rc;
-		*server_ms = a.server_ms;
+	memset(&req, 0, sizeof(req));
+	req.limit = LIMIT_PULL_CHANGES;
+	while (more && rc == 0) {
+		/* The digest of the scope as saved now, each time round:
+		 * a rescope changes it. */
+		free(scope);
+		if ((rc = reconcile_scope_get(h, &scope, &nscope, &known)) != 0)
+			break;
+		req.cursor = cursor;
+		req.has_scope = known;
+		scope_digest((const uint8_t (*)[LIMIT_ID_LEN])scope, nscope,
+		    req.scope);
+		if ((rc = pull_answered(h, &req, &pr, skews, server_ms)) != 0)
+			break;
+		if (pr.has_scope && ++rescopes > RESCOPE_MAX)
+			rc = handle_fail(h, IRO_EPROTO, "server '%s' changed "
+			    "this device's caseload %d times in one sync",
+			    h->server, RESCOPE_MAX);
+		else if (pr.has_scope)
+			rc = rescope(h, o, &pr, cursor, res, skews, server_ms);
+		else if ((rc = apply_page(h, &pr, true, res)) == 0)
+			cursor = pr.cursor;
+		more = pr.more;
+		wire_pull_resp_clear(&pr);
 		progress(o, IRO_SYNC_PULL, res->received, 0);
 	}
-	return 0;
+	free(scope);
+	return rc;
 }
 
 /* Fill the counts a caller shows, keeping the message of a failure. */

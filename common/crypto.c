@@ -239,3 +239,19 @@ crypto_hash(const uint8_t *msg, size_t len, uint8_t out[CRYPTO_HASH_LEN])
 	(void)crypto_generichash_blake2b(out, CRYPTO_HASH_LEN,
 	    len > 0 ? msg : empty, len, NULL, 0);
 }
+
+void
+crypto_hash2(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
+    uint8_t out[CRYPTO_HASH_LEN])
+{
+	crypto_generichash_blake2b_state st;
+
+	/* Cannot fail for the same reasons as crypto_hash(). */
+	(void)crypto_generichash_blake2b_init(&st, NULL, 0, CRYPTO_HASH_LEN);
+	if (alen > 0)
+		(void)crypto_generichash_blake2b_update(&st, a, alen);
+	if (blen > 0)
+		(void)crypto_generichash_blake2b_update(&st, b, blen);
+	(void)crypto_generichash_blake2b_final(&st, out, CRYPTO_HASH_LEN);
+	sodium_memzero(&st, sizeof(st));
+}

@@ -113,4 +113,9 @@ int crypto_verify_msg(const uint8_t pk[CRYPTO_PK_LEN], const uint8_t *msg,
 void crypto_hash(const uint8_t *msg, size_t len,
     uint8_t out[CRYPTO_HASH_LEN]);
 
+/* crypto_hash2 - BLAKE2b-256 of a followed by b (either may be empty),
+ * without copying them together. */
+void crypto_hash2(const uint8_t *a, size_t alen, const uint8_t *b,
+    size_t blen, uint8_t out[CRYPTO_HASH_LEN]);
+
 #endif

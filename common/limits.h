@@ -22,5 +22,10 @@
 #define LIMIT_DEPTH 8                 /* msgpack nesting depth */
 #define LIMIT_MAP_KEYS 32             /* keys in one msgpack map */
 #define LIMIT_SKEW_MS (5 * 60 * 1000) /* how far ahead a stamp may be */
+/* Children one device may hold (its scope): 16-byte ids in one bin of
+ * at most LIMIT_STR_MAX bytes. */
+#define LIMIT_SCOPE_CHILDREN 4096
+#define LIMIT_SCOPE_DIGEST_LEN 32     /* BLAKE2b-256 of a scope */
+#define LIMIT_BACKFILL_CHILDREN 64    /* children in one backfill pull */
 
 #endif

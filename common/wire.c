@@ -16,6 +16,7 @@
 
 #include "crypto.h"
 #include "iro_error.h"
+#include "scope.h"
 #include "wire.h"
 #include "wirescan.h"
 
@@ -114,7 +115,8 @@ put_bin(struct enc *e, const char *key, const uint8_t *p, size_t len)
 {
 	put_key(e, key);
 	msgpack_pack_bin(&e->pk, len);
-	msgpack_pack_bin_body(&e->pk, p, len);
+	if (len > 0)            /* an empty scope: p may be NULL */
+		msgpack_pack_bin_body(&e->pk, p, len);
 }
 
 static void
@@ -306,19 +308,52 @@ wire_encode_push_resp(const struct wire_push_resp *m, uint8_t **out,
 	return enc_finish(&e, out, len);
 }
 
+/* Whether the children of a backfill are free of duplicates: at most
+ * LIMIT_BACKFILL_CHILDREN, so the quadratic check is cheap. */
+static bool
+children_unique(const uint8_t (*ids)[LIMIT_ID_LEN], size_t n)
+{
+	size_t i, j;
+
+	for (i = 1; i < n; i++)
+		for (j = 0; j < i; j++)
+			if (memcmp(ids[i], ids[j], LIMIT_ID_LEN) == 0)
+				return false;
+	return true;
+}
+
 int
 wire_encode_pull_req(const struct wire_pull_req *m, uint8_t **out,
     size_t *len)
 {
 	struct enc e;
+	size_t i;
 
 	enc_init(&e, out, len);
 	if (m->limit < 1 || m->limit > LIMIT_PULL_CHANGES)
 		enc_fail(&e, IRO_EINVAL);
-	msgpack_pack_map(&e.pk, 3);
+	/* The children are a fixed array: more than it holds is a bug. */
+	if (m->nchildren > LIMIT_BACKFILL_CHILDREN ||
+	    (m->nchildren > 0 && (m->until < m->cursor ||
+	    !children_unique(m->children, m->nchildren))))
+		enc_fail(&e, IRO_EINVAL);
+	msgpack_pack_map(&e.pk, 3 + (m->has_scope ? 1 : 0) +
+	    (m->nchildren > 0 ? 2 : 0));
 	put_version(&e);
 	put_uint(&e, "cursor", m->cursor);
 	put_uint(&e, "limit", m->limit);
+	if (m->has_scope)
+		put_bin(&e, "scope", m->scope, sizeof(m->scope));
+	if (m->nchildren > 0) {
+		put_key(&e, "children");
+		msgpack_pack_array(&e.pk, m->nchildren);
+		for (i = 0; i < m->nchildren && e.err == 0; i++) {
+			msgpack_pack_bin(&e.pk, LIMIT_ID_LEN);
+			msgpack_pack_bin_body(&e.pk, m->children[i],
+			    LIMIT_ID_LEN);
+		}
+		put_uint(&e, "until", m->until);
+	}
 	return enc_finish(&e, out, len);
 }
 
@@ -329,7 +364,13 @@ wire_encode_pull_resp(const struct wire_pull_resp *m, uint8_t **out,
 	struct enc e;
 
 	enc_init(&e, out, len);
-	msgpack_pack_map(&e.pk, 5);
+	/* A scope page carries no changes (PROTOCOL.md, section 5.6). */
+	if (m->has_scope && (m->nchanges > 0 ||
+	    (m->nscope > 0 && m->scope == NULL) ||
+	    !scope_valid((const uint8_t (*)[LIMIT_ID_LEN])m->scope,
+	    m->nscope)))
+		enc_fail(&e, IRO_EINVAL);
+	msgpack_pack_map(&e.pk, 5 + (m->has_scope ? 1 : 0));
 	put_version(&e);
 	put_changes(&e, m->changes, m->nchanges, LIMIT_PULL_CHANGES);
 	put_uint(&e, "cursor", m->cursor);
@@ -339,6 +380,9 @@ wire_encode_pull_resp(const struct wire_pull_resp *m, uint8_t **out,
 	else
 		msgpack_pack_false(&e.pk);
 	put_uint(&e, "time", m->time_ms);
+	if (m->has_scope && e.err == 0)
+		put_bin(&e, "scope", m->nscope > 0 ? m->scope[0] : NULL,
+		    m->nscope * LIMIT_ID_LEN);
 	return enc_finish(&e, out, len);
 }
 
@@ -628,10 +672,11 @@ dec_close(struct dec *d)
 }
 
 /* A whole message: keys[0] is "v", checked before anything else so that
- * a later version's message is refused as such, not as malformed. */
+ * a later version's message is refused as such, not as malformed.  Keys
+ * whose bit is set in `optional` may be absent. */
 static int
 dec_message(struct dec *d, const char *const *keys, size_t nkeys,
-    const msgpack_object **vals)
+    const msgpack_object **vals, unsigned optional)
 {
 	const msgpack_object *v;
 
@@ -644,7 +689,7 @@ dec_message(struct dec *d, const char *const *keys, size_t nkeys,
 		    (unsigned long long)v->via.u64);
 	if (v != NULL && v->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
 		return derr(d, IRO_EPROTO, "v", "expected unsigned integer");
-	return require(d, keys, nkeys, vals, 0);
+	return require(d, keys, nkeys, vals, optional);
 }
 
 enum { CK_DEV, CK_SEQ, CK_TYPE, CK_REC, CK_FIELD, CK_VAL, CK_TS, CK_BASE,
@@ -779,7 +824,7 @@ wire_decode_enrol_req(const uint8_t *buf, size_t len,
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = dec_open(&d, buf, len, why, whylen)) != 0 ||
-	    (rc = dec_message(&d, keys, 6, v)) != 0)
+	    (rc = dec_message(&d, keys, 6, v, 0)) != 0)
 		goto out;
 	if ((rc = get_text(&d, "user", v[1], out->user,
 	    LIMIT_USER_MAX)) != 0 ||
@@ -818,7 +863,7 @@ wire_decode_enrol_resp(const uint8_t *buf, size_t len,
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = dec_open(&d, buf, len, why, whylen)) != 0 ||
-	    (rc = dec_message(&d, keys, 6, v)) != 0)
+	    (rc = dec_message(&d, keys, 6, v, 0)) != 0)
 		goto out;
 	if ((rc = get_bin(&d, "device", v[1], out->device,
 	    sizeof(out->device))) != 0 ||
@@ -848,7 +893,7 @@ wire_decode_push_req(const uint8_t *buf, size_t len,
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = dec_open(&d, buf, len, why, whylen)) == 0 &&
-	    (rc = dec_message(&d, keys, 2, v)) == 0)
+	    (rc = dec_message(&d, keys, 2, v, 0)) == 0)
 		rc = dec_changes(&d, v[1], LIMIT_PUSH_CHANGES, &out->changes,
 		    &out->nchanges);
 	dec_close(&d);
@@ -927,7 +972,7 @@ wire_decode_push_resp(const uint8_t *buf, size_t len,
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = dec_open(&d, buf, len, why, whylen)) != 0 ||
-	    (rc = dec_message(&d, keys, 5, v)) != 0)
+	    (rc = dec_message(&d, keys, 5, v, 0)) != 0)
 		goto out;
 	if ((rc = get_uint(&d, "accepted", v[1], UINT64_MAX,
 	    &out->accepted)) != 0 ||
@@ -952,27 +997,89 @@ wire_push_resp_clear(struct wire_push_resp *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/* The ids of a backfill: 1..LIMIT_BACKFILL_CHILDREN, no duplicates. */
+static int
+get_children(struct dec *d, const msgpack_object *o,
+    struct wire_pull_req *m)
+{
+	char key[24];
+	size_t i, j, n;
+	int rc;
+
+	if (o->type != MSGPACK_OBJECT_ARRAY)
+		return derr(d, IRO_EPROTO, "children",
+		    "expected array of child ids");
+	n = o->via.array.size;
+	if (n == 0)
+		return derr(d, IRO_EPROTO, "children",
+		    "expected at least 1 child id");
+	if (n > LIMIT_BACKFILL_CHILDREN)
+		return derr(d, IRO_ETOOBIG, "children",
+		    "%zu child ids is over the limit of %d", n,
+		    LIMIT_BACKFILL_CHILDREN);
+	for (i = 0; i < n; i++) {
+		snprintf(key, sizeof(key), "children[%zu]", i);
+		if ((rc = get_bin(d, key, &o->via.array.ptr[i], m->children[i],
+		    LIMIT_ID_LEN)) != 0)
+			return rc;
+		m->nchildren = i + 1;
+		for (j = 0; j < i; j++)
+			if (memcmp(m->children[j], m->children[i],
+			    LIMIT_ID_LEN) == 0)
+				return derr(d, IRO_EPROTO, key,
+				    "duplicate child id");
+	}
+	return 0;
+}
+
 int
 wire_decode_pull_req(const uint8_t *buf, size_t len,
     struct wire_pull_req *out, char *why, size_t whylen)
 {
-	static const char *const keys[] = { "v", "cursor", "limit" };
-	const msgpack_object *v[3];
+	enum { K_V, K_CURSOR, K_LIMIT, K_SCOPE, K_CHILDREN, K_UNTIL, K_N };
+	static const char *const keys[K_N] = { "v", "cursor", "limit",
+		"scope", "children", "until" };
+	const msgpack_object *v[K_N];
 	struct dec d;
 	uint64_t limit = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = dec_open(&d, buf, len, why, whylen)) != 0 ||
-	    (rc = dec_message(&d, keys, 3, v)) != 0 ||
-	    (rc = get_uint(&d, "cursor", v[1], UINT64_MAX,
+	    (rc = dec_message(&d, keys, K_N, v, (1u << K_SCOPE) |
+	    (1u << K_CHILDREN) | (1u << K_UNTIL))) != 0 ||
+	    (rc = get_uint(&d, "cursor", v[K_CURSOR], UINT64_MAX,
 	    &out->cursor)) != 0 ||
-	    (rc = get_uint(&d, "limit", v[2], LIMIT_PULL_CHANGES,
+	    (rc = get_uint(&d, "limit", v[K_LIMIT], LIMIT_PULL_CHANGES,
 	    &limit)) != 0)
 		goto out;
-	if (limit < 1)
+	if (limit < 1) {
 		rc = derr(&d, IRO_EPROTO, "limit", "must be at least 1");
+		goto out;
+	}
 	out->limit = (uint32_t)limit;
+	if (v[K_SCOPE] != NULL) {
+		out->has_scope = true;
+		if ((rc = get_bin(&d, "scope", v[K_SCOPE], out->scope,
+		    sizeof(out->scope))) != 0)
+			goto out;
+	}
+	if (v[K_CHILDREN] != NULL &&
+	    (rc = get_children(&d, v[K_CHILDREN], out)) != 0)
+		goto out;
+	/* `until` bounds a backfill and means nothing without one. */
+	if (v[K_UNTIL] == NULL && v[K_CHILDREN] != NULL)
+		rc = derr(&d, IRO_EPROTO, NULL, "missing key 'until'");
+	else if (v[K_UNTIL] != NULL && v[K_CHILDREN] == NULL)
+		rc = derr(&d, IRO_EPROTO, "until",
+		    "only allowed with 'children'");
+	else if (v[K_UNTIL] != NULL &&
+	    (rc = get_uint(&d, "until", v[K_UNTIL], UINT64_MAX,
+	    &out->until)) == 0 && out->until < out->cursor)
+		rc = derr(&d, IRO_EPROTO, "until",
+		    "%llu is before the cursor %llu",
+		    (unsigned long long)out->until,
+		    (unsigned long long)out->cursor);
 out:
 	dec_close(&d);
 	if (rc != 0)
@@ -980,27 +1087,66 @@ out:
 	return rc;
 }
 
+/* The children a device should hold: a bin of 16-byte ids, sorted and
+ * unique, at most LIMIT_SCOPE_CHILDREN of them. */
+static int
+get_scope(struct dec *d, const msgpack_object *o, struct wire_pull_resp *m)
+{
+	size_t size, n;
+
+	if (o->type != MSGPACK_OBJECT_BIN)
+		return derr(d, IRO_EPROTO, "scope",
+		    "expected binary of 16-byte ids");
+	size = o->via.bin.size;
+	if (size % LIMIT_ID_LEN != 0)
+		return derr(d, IRO_EPROTO, "scope",
+		    "binary of %zu bytes is not a whole number of ids", size);
+	n = size / LIMIT_ID_LEN;
+	if (n > LIMIT_SCOPE_CHILDREN)
+		return derr(d, IRO_ETOOBIG, "scope",
+		    "%zu ids is over the limit of %d", n,
+		    LIMIT_SCOPE_CHILDREN);
+	m->has_scope = true;
+	if (n == 0)
+		return 0;
+	if ((m->scope = malloc(size)) == NULL)
+		return derr(d, IRO_ENOMEM, "scope", "out of memory");
+	memcpy(m->scope, o->via.bin.ptr, size);
+	m->nscope = n;
+	/* Sorted and unique, so both sides compute the same digest. */
+	if (!scope_valid((const uint8_t (*)[LIMIT_ID_LEN])m->scope, n))
+		return derr(d, IRO_EPROTO, "scope",
+		    "ids are not sorted and unique");
+	return 0;
+}
+
 int
 wire_decode_pull_resp(const uint8_t *buf, size_t len,
     struct wire_pull_resp *out, char *why, size_t whylen)
 {
-	static const char *const keys[] = { "v", "changes", "cursor", "more",
-		"time" };
-	const msgpack_object *v[5];
+	enum { K_V, K_CHANGES, K_CURSOR, K_MORE, K_TIME, K_SCOPE, K_N };
+	static const char *const keys[K_N] = { "v", "changes", "cursor",
+		"more", "time", "scope" };
+	const msgpack_object *v[K_N];
 	struct dec d;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = dec_open(&d, buf, len, why, whylen)) != 0 ||
-	    (rc = dec_message(&d, keys, 5, v)) != 0)
+	    (rc = dec_message(&d, keys, K_N, v, 1u << K_SCOPE)) != 0)
 		goto out;
-	if ((rc = dec_changes(&d, v[1], LIMIT_PULL_CHANGES, &out->changes,
-	    &out->nchanges)) != 0 ||
-	    (rc = get_uint(&d, "cursor", v[2], UINT64_MAX,
+	if ((rc = dec_changes(&d, v[K_CHANGES], LIMIT_PULL_CHANGES,
+	    &out->changes, &out->nchanges)) != 0 ||
+	    (rc = get_uint(&d, "cursor", v[K_CURSOR], UINT64_MAX,
 	    &out->cursor)) != 0 ||
-	    (rc = get_bool(&d, "more", v[3], &out->more)) != 0)
+	    (rc = get_bool(&d, "more", v[K_MORE], &out->more)) != 0 ||
+	    (rc = get_uint(&d, "time", v[K_TIME], UINT64_MAX,
+	    &out->time_ms)) != 0)
 		goto out;
-	rc = get_uint(&d, "time", v[4], UINT64_MAX, &out->time_ms);
+	if (v[K_SCOPE] != NULL && (rc = get_scope(&d, v[K_SCOPE], out)) == 0 &&
+	    out->nchanges > 0)
+		rc = derr(&d, IRO_EPROTO, "scope",
+		    "a page with a scope carries no changes");
 out:
 	dec_close(&d);
 	if (rc != 0)
@@ -1014,6 +1160,7 @@ wire_pull_resp_clear(struct wire_pull_resp *m)
 	if (m == NULL)
 		return;
 	change_free_array(m->changes, m->nchanges);
+	free(m->scope);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -1028,7 +1175,7 @@ wire_decode_error(const uint8_t *buf, size_t len, struct wire_error *out,
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = dec_open(&d, buf, len, why, whylen)) != 0 ||
-	    (rc = dec_message(&d, keys, 4, v)) != 0 ||
+	    (rc = dec_message(&d, keys, 4, v, 0)) != 0 ||
 	    (rc = get_text(&d, "error", v[1], out->code,
 	    WIRE_CODE_MAX)) != 0 ||
 	    (rc = get_text(&d, "message", v[2], out->message,

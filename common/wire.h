@@ -48,6 +48,7 @@
 #include <stdint.h>
 
 #include "change.h"
+#include "limits.h"
 
 #define WIRE_CODE_MAX 32          /* error and refusal codes, bytes */
 #define WIRE_ROLE_MAX 16          /* role names, bytes */
@@ -95,10 +96,23 @@ struct wire_push_resp {
 	uint64_t time_ms;
 };
 
-/* POST /v1/pull */
+/*
+ * POST /v1/pull.  Two kinds (PROTOCOL.md, section 5.5):
+ * - the main pull: nchildren 0; `scope` carries the digest of the set of
+ *   children the device holds (scope.h), so the server can tell when the
+ *   device's caseload changed;
+ * - a backfill: nchildren > 0 names children newly in the device's
+ *   scope, and the server sends their records' changes at positions in
+ *   (cursor, until] - everything the main cursor has already passed.
+ */
 struct wire_pull_req {
 	uint64_t cursor;                         /* 0 = from the start */
 	uint32_t limit;                          /* 1..LIMIT_PULL_CHANGES */
+	bool has_scope;                          /* "scope" present */
+	uint8_t scope[LIMIT_SCOPE_DIGEST_LEN];
+	size_t nchildren;                        /* "children": 0 = absent */
+	uint8_t children[LIMIT_BACKFILL_CHILDREN][LIMIT_ID_LEN];
+	uint64_t until;                          /* required with children */
 };
 
 struct wire_pull_resp {
@@ -107,6 +121,12 @@ struct wire_pull_resp {
 	uint64_t cursor;                         /* pass in the next pull */
 	bool more;                               /* another page waits */
 	uint64_t time_ms;
+	/* "scope": the children the device should hold now, sorted and
+	 * unique (scope.h); present only when the request's digest did not
+	 * match.  Such a page has no changes. */
+	bool has_scope;
+	size_t nscope;
+	uint8_t (*scope)[LIMIT_ID_LEN];          /* owned; NULL if nscope 0 */
 };
 
 /* Any non-2xx answer. */

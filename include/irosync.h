@@ -592,6 +592,9 @@ struct iro_sync_result {
 	uint64_t requests;       /* HTTP requests made */
 	uint64_t bytes_sent;     /* request bodies and headers */
 	uint64_t bytes_received; /* response bodies and headers */
+	uint64_t children_in;    /* children newly on this device's caseload */
+	uint64_t children_out;   /* children that left it: every record of
+	                          * theirs is gone from this device */
 };
 
 /*

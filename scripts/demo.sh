@@ -120,34 +120,29 @@ say "Enrolling Asha Patel's laptop: an encrypted replica in $home," \
 printf 'demo-asha.patel\n' | run "$bin/iro" --home "$home" enrol \
 	--server "$url" --username asha.patel --device-name "Asha's laptop"
 
-# Until per-IRO access scopes arrive, a device holds every child; Asha's
-# own caseload is the children allocated to her.
+# The server sends a device only its user's caseload: the children
+# allocated to Asha.
 "$bin/iro" --home "$home" children --json >"$work/children.json" ||
 	fail "'iro children' failed"
-jq -r '.[] | select(.iro == "asha.patel") | .child_id' \
-	"$work/children.json" >"$work/mine"
-mine=$(wc -l <"$work/mine")
+mine=$(jq length "$work/children.json")
+all=$(($(wc -l <"$work/extract/allocations.csv") - 1))
 
 say "Asha's agenda: what is due in the next 20 working days for her" \
 	"$mine children, worked out on the laptop from the statutory review" \
 	"schedule and the bank holidays."
 "$bin/iro" --home "$home" agenda >"$work/agenda.txt" ||
 	fail "'iro agenda' failed"
-awk -F'  +' 'NR == FNR { mine[$1] = 1; next }
-	FNR == 1 || ($3 in mine)' "$work/mine" "$work/agenda.txt" \
-	>"$work/my-agenda.txt"
-head -n 13 "$work/my-agenda.txt" | show
-n=$(($(wc -l <"$work/my-agenda.txt") - 1))
+head -n 13 "$work/agenda.txt" | show
+n=$(($(wc -l <"$work/agenda.txt") - 1))
 [ "$n" -gt 12 ] && echo "    ... $n items in all."
 
 say "Asha's caseload by next review due, the most overdue first:"
 "$bin/iro" --home "$home" children >"$work/children.txt" ||
 	fail "'iro children' failed"
-awk -F'  +' 'NR == 1 || $4 == "asha.patel"' "$work/children.txt" |
-	head -n 9 | show
-echo "    ... $mine children allocated to Asha," \
-	"of $(jq length "$work/children.json") on the laptop."
-jq -r '[.[] | select(.iro == "asha.patel" and .review_overdue)] |
+head -n 9 "$work/children.txt" | show
+echo "    ... the laptop holds the $mine children allocated to Asha, of" \
+	"the council's $all: nobody else's."
+jq -r '[.[] | select(.review_overdue)] |
 	(length | tostring) as $n | .[0] |
 	[$n, .child_id, .given_name + " " + .family_name, .next_review_due,
 	 (-.working_days_left | tostring)] | join("\t")' \
@@ -212,6 +207,22 @@ say "The server has the review and the visit (read from its own store):"
 run "$bin/iro-server" show --data "$data" "$review"
 echo
 run "$bin/iro-server" show --data "$data" "$visit"
+
+moved=$(jq -r --arg k "$kid" '[.[] | select(.child_id != $k)][0] |
+	.child_id' "$work/children.json")
+say "Their manager moves child $moved from Asha's caseload to Ben's." \
+	"At her next sync, Asha's laptop removes every record of that child."
+run "$bin/iro-server" allocate --data "$data" --child "$moved" \
+	--iro ben.okafor --reason "Ben covers the child's new placement area"
+run "$bin/iro" --home "$home" sync
+show <"$work/err"
+echo "    the laptop now holds $("$bin/iro" --home "$home" children --json |
+	jq length) children."
+
+say "Who has seen or changed $moved's record (the server's audit log):"
+"$bin/iro-server" audit --data "$data" --child "$moved" >"$work/audit.txt" ||
+	fail "'iro-server audit' failed"
+head -n 8 "$work/audit.txt" | show
 
 say "The council's SSDA903 Reviews return for today, from the server:"
 run "$bin/iro-server" export reviews --data "$data" --from "$today" \

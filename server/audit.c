@@ -1,14 +1,17 @@
 /*
  * audit.c - the audit log's questions and answers (audit.h).
  */
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "calendar.h"
+#include "change.h"
 #include "hex.h"
 #include "iro_error.h"
 #include "schema.h"
@@ -32,6 +35,148 @@ audit_entry(struct store_audit *a, const char *action, const char *username,
 	va_start(ap, fmt);
 	vsnprintf(a->detail, sizeof(a->detail), fmt, ap);
 	va_end(ap);
+}
+
+/* The name of the effective Unix user into buf, or its number. */
+static void
+unix_user(char *buf, size_t len)
+{
+	struct passwd pw, *res = NULL;
+	char tmp[1024];
+	uid_t uid = geteuid();
+
+	if (getpwuid_r(uid, &pw, tmp, sizeof(tmp), &res) == 0 && res != NULL &&
+	    pw.pw_name != NULL && pw.pw_name[0] != '\0')
+		snprintf(buf, len, "%s", pw.pw_name);
+	else
+		snprintf(buf, len, "%lu", (unsigned long)uid);
+}
+
+/* The length of the UTF-8 sequence that lead byte c starts (0: none). */
+static size_t
+utf8_len(unsigned char c)
+{
+	if (c < 0x80)
+		return 1;
+	if ((c & 0xe0) == 0xc0)
+		return 2;
+	if ((c & 0xf0) == 0xe0)
+		return 3;
+	if ((c & 0xf8) == 0xf0)
+		return 4;
+	return 0;
+}
+
+/* Make s valid UTF-8 without control characters, byte for byte: each
+ * byte of a bad sequence and each control character becomes '?'.  The
+ * JSON of the audit log needs UTF-8, and the detail may have been cut
+ * in the middle of a character. */
+static void
+clean_text(char *s)
+{
+	size_t i = 0, k, len = strlen(s);
+
+	while (i < len) {
+		k = utf8_len((unsigned char)s[i]);
+		if (k == 0 || i + k > len || !value_utf8_valid(s + i, k)) {
+			s[i++] = '?';
+			continue;
+		}
+		if (k == 1 && ((unsigned char)s[i] < 0x20 || s[i] == 0x7f))
+			s[i] = '?';
+		i += k;
+	}
+}
+
+void
+audit_cli_entry(struct store_audit *a, const char *action, uint64_t now_ms,
+    const char *fmt, ...)
+{
+	char who[LIMIT_USER_MAX + 1], tail[LIMIT_USER_MAX + 32];
+	size_t room;
+	va_list ap;
+
+	audit_entry(a, action, NULL, NULL, now_ms, "%s", "");
+	unix_user(who, sizeof(who));
+	snprintf(tail, sizeof(tail), "; by unix user '%s'", who);
+	/* The rest is cut to leave room for the tail: it names who acted. */
+	room = sizeof(a->detail) - strlen(tail);
+	va_start(ap, fmt);
+	vsnprintf(a->detail, room, fmt, ap);
+	va_end(ap);
+	strcat(a->detail, tail);
+	clean_text(a->detail);
+}
+
+static int
+cmp_id(const void *x, const void *y)
+{
+	return memcmp(x, y, LIMIT_ID_LEN);
+}
+
+/* End a's detail with " (part I of K)", cutting the rest to make room. */
+static void
+part_detail(struct store_audit *a, size_t i, size_t k)
+{
+	char sfx[64];
+	size_t keep = strlen(a->detail);
+
+	snprintf(sfx, sizeof(sfx), " (part %zu of %zu)", i, k);
+	if (keep > sizeof(a->detail) - 1 - strlen(sfx))
+		keep = sizeof(a->detail) - 1 - strlen(sfx);
+	memcpy(a->detail + keep, sfx, strlen(sfx) + 1);
+	clean_text(a->detail);
+}
+
+int
+audit_append_records(struct store *st, const struct store_audit *a,
+    const uint8_t (*ids)[LIMIT_ID_LEN], size_t n)
+{
+	uint8_t (*set)[LIMIT_ID_LEN] = NULL;
+	struct store_audit part;
+	size_t i, m = 0, parts, k;
+	int rc = 0;
+
+	if (n > 0) {
+		if ((set = malloc(n * sizeof(*set))) == NULL)
+			return IRO_ENOMEM;
+		memcpy(set, ids, n * sizeof(*set));
+		qsort(set, n, sizeof(*set), cmp_id);
+		for (i = 0; i < n; i++)
+			if (m == 0 || memcmp(set[m - 1], set[i],
+			    LIMIT_ID_LEN) != 0)
+				memcpy(set[m++], set[i], LIMIT_ID_LEN);
+	}
+	parts = m == 0 ? 1 : (m + STORE_AUDIT_RECORDS_MAX - 1) /
+	    STORE_AUDIT_RECORDS_MAX;
+	for (k = 0; k < parts && rc == 0; k++) {
+		part = *a;
+		part.records = set != NULL ?
+		    set + k * STORE_AUDIT_RECORDS_MAX : NULL;
+		part.nrecords = m - k * STORE_AUDIT_RECORDS_MAX;
+		if (part.nrecords > STORE_AUDIT_RECORDS_MAX)
+			part.nrecords = STORE_AUDIT_RECORDS_MAX;
+		if (parts > 1)
+			part_detail(&part, k + 1, parts);
+		rc = store_audit_append(st, &part, NULL);
+	}
+	free(set);
+	return rc;
+}
+
+int
+audit_append_alone(struct store *st, const struct store_audit *a,
+    const uint8_t (*ids)[LIMIT_ID_LEN], size_t n)
+{
+	int rc;
+
+	if ((rc = store_begin(st)) != 0)
+		return rc;
+	if ((rc = audit_append_records(st, a, ids, n)) == 0 &&
+	    (rc = store_commit(st)) == 0)
+		return 0;
+	store_rollback(st);
+	return rc;
 }
 
 int

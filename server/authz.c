@@ -10,6 +10,7 @@
 #include "iro_error.h"
 #include "merge.h"
 #include "authz.h"
+#include "settings.h"
 
 /* A record's accepted changes and their merge. */
 struct rec {
@@ -86,15 +87,113 @@ load_ref(struct store *st, const char *ref, const char *type, struct rec *r)
 }
 
 /*
- * Whether user is the IRO of the child that ref (the id of a record of
- * type via: "child", or "dispute" for a dispute's child) names.
+ * The allocation of child k when the edit stamped `at` was made: the
+ * latest accepted change to its "iro" stamped before `at` (*was; NULL if
+ * none) and the first one after it (*next, the reallocation; NULL if
+ * none).
+ */
+static void
+iro_at(const struct rec *k, const struct stamp *at,
+    const struct change **was, const struct change **next)
+{
+	size_t i;
+
+	*was = *next = NULL;
+	for (i = 0; i < k->n; i++) {
+		const struct change *c = &k->changes[i];
+
+		if (strcmp(c->field, "iro") != 0)
+			continue;
+		if (stamp_cmp(&c->ts, at) < 0) {
+			if (*was == NULL || stamp_cmp(&c->ts, &(*was)->ts) > 0)
+				*was = c;
+		} else if (*next == NULL ||
+		    stamp_cmp(&c->ts, &(*next)->ts) < 0) {
+			*next = c;
+		}
+	}
+}
+
+/* The council's lease in ms (the setting, or its default). */
+static int
+lease_ms(struct store *st, uint64_t *out)
+{
+	char v[32];
+	bool set;
+	int rc;
+
+	*out = 0;
+	if ((rc = settings_get(st, "lease_days", v, sizeof(v), &set)) != 0)
+		return rc;
+	*out = strtoull(v, NULL, 10) * 24 * 60 * 60 * 1000;
+	return 0;
+}
+
+/*
+ * Whether who's edit stamped `at` was made while child k was theirs and
+ * may still be delivered (authz.h): the device has not pulled since the
+ * reallocation, and the reallocation is within the lease.
  */
 static int
-check_child(struct store *st, const char *user, const char *via,
-    const char *ref, char *reason, size_t len, bool *denied)
+was_theirs(struct store *st, const struct authz_who *who,
+    const struct rec *k, const struct stamp *at, bool *ok)
 {
+	const struct change *was, *next;
+	uint64_t lease;
+	int rc;
+
+	*ok = false;
+	iro_at(k, at, &was, &next);
+	if (was == NULL || was->value.type != VALUE_STR ||
+	    strcmp(was->value.s, who->username) != 0 || next == NULL ||
+	    who->last_pull_ms >= next->ts.wall_ms)
+		return 0;
+	if ((rc = lease_ms(st, &lease)) != 0)
+		return rc;
+	*ok = who->now_ms <= next->ts.wall_ms ||
+	    who->now_ms - next->ts.wall_ms <= lease;
+	return 0;
+}
+
+/* Whether a manager of team `team` may write about a child allocated to
+ * iro: one of their team's IROs, or nobody yet. */
+static int
+manager_may(struct store *st, const char *team, const char *iro,
+    bool *ok, char *iro_team, size_t len)
+{
+	struct store_user u;
+	int rc;
+
+	*ok = false;
+	iro_team[0] = '\0';
+	if (iro[0] == '\0') {
+		*ok = true;
+		return 0;
+	}
+	rc = store_user_get(st, iro, &u);
+	if (rc == IRO_ENOTFOUND)
+		return 0;
+	if (rc != 0)
+		return rc;
+	snprintf(iro_team, len, "%s", u.team);
+	*ok = team != NULL && team[0] != '\0' && strcmp(u.team, team) == 0;
+	return 0;
+}
+
+/*
+ * Whether who may write about the child that ref (the id of a record of
+ * type via: "child", or "dispute" for a dispute's child) names, with an
+ * edit stamped `at`.
+ */
+static int
+check_child(struct store *st, const struct authz_who *who, const char *via,
+    const char *ref, const struct stamp *at, char *reason, size_t len,
+    bool *denied)
+{
+	char team[STORE_TEAM_MAX + 1];
 	struct rec kid, dispute;
 	const char *iro, *cid;
+	bool ok = false;
 	int rc = 0;
 
 	memset(&kid, 0, sizeof(kid));
@@ -118,17 +217,40 @@ check_child(struct store *st, const char *user, const char *via,
 		    "to the server", ref ? ref : "");
 		goto out;
 	}
-	iro = rec_str(&kid, "iro");
+	if ((iro = rec_str(&kid, "iro")) == NULL)
+		iro = "";
 	if ((cid = rec_str(&kid, "child_id")) == NULL)
 		cid = ref;
-	if (iro == NULL || iro[0] == '\0') {
+	switch (who->role) {
+	case SCHEMA_ROLE_IRO:
+		/* An edit made while the child was theirs still counts when
+		 * it arrives after a reallocation: it is kept, not lost. */
+		if (strcmp(iro, who->username) == 0)
+			break;
+		if ((rc = was_theirs(st, who, &kid, at, &ok)) != 0 || ok)
+			break;
 		*denied = true;
-		snprintf(reason, len, "child '%s' is allocated to no IRO, not "
-		    "'%s'", cid, user);
-	} else if (strcmp(iro, user) != 0) {
+		if (iro[0] == '\0')
+			snprintf(reason, len, "child '%s' is allocated to no "
+			    "IRO, not '%s'", cid, who->username);
+		else
+			snprintf(reason, len, "child '%s' is allocated to "
+			    "'%s', not '%s'", cid, iro, who->username);
+		break;
+	case SCHEMA_ROLE_MANAGER:
+		if ((rc = manager_may(st, who->team, iro, &ok, team,
+		    sizeof(team))) != 0 || ok)
+			break;
 		*denied = true;
-		snprintf(reason, len, "child '%s' is allocated to '%s', not "
-		    "'%s'", cid, iro, user);
+		snprintf(reason, len, "child '%s' is allocated to '%s' of "
+		    "team '%s', not of team '%s'", cid, iro, team,
+		    who->team != NULL ? who->team : "");
+		break;
+	default:
+		*denied = true;
+		snprintf(reason, len, "role '%s' does not write children's "
+		    "records", schema_role_name(who->role));
+		break;
 	}
 out:
 	rec_clear(&dispute);
@@ -136,15 +258,16 @@ out:
 	return rc;
 }
 
-/* The caseload rule: every child the record is or becomes about. */
+/* The caseload rule: the child the record is about, which no edit may
+ * change (scopes follow it: a record that moved would stay behind on
+ * one device and arrive half on another). */
 static int
-check_caseload(struct store *st, const char *user, const struct rec *cur,
-    const struct change *const *cs, size_t n, char *reason, size_t len,
-    bool *denied)
+check_caseload(struct store *st, const struct authz_who *who,
+    const struct rec *cur, const struct change *const *cs, size_t n,
+    char *reason, size_t len, bool *denied)
 {
 	const char *via, *now_ref, *new_ref = NULL;
 	size_t i;
-	int rc;
 
 	if (strcmp(cs[0]->type, "dispute_stage") == 0)
 		via = "dispute";
@@ -161,13 +284,15 @@ check_caseload(struct store *st, const char *user, const struct rec *cur,
 		    cs[0]->type, via);
 		return 0;
 	}
-	if (now_ref != NULL && (rc = check_child(st, user, via, now_ref,
-	    reason, len, denied)) != 0)
-		return rc;
-	if (*denied || new_ref == NULL ||
-	    (now_ref != NULL && strcmp(now_ref, new_ref) == 0))
+	if (now_ref != NULL && new_ref != NULL &&
+	    strcmp(now_ref, new_ref) != 0) {
+		*denied = true;
+		snprintf(reason, len, "a %s cannot move to another %s: "
+		    "record it again under the right one", cs[0]->type, via);
 		return 0;
-	return check_child(st, user, via, new_ref, reason, len, denied);
+	}
+	return check_child(st, who, via, now_ref != NULL ? now_ref : new_ref,
+	    &cs[0]->ts, reason, len, denied);
 }
 
 /* Whether the edit finalises a note. */
@@ -187,7 +312,7 @@ finalises(const struct change *const *cs, size_t n)
 }
 
 int
-authz_check(struct store *st, const char *user, enum schema_role role,
+authz_check(struct store *st, const struct authz_who *who,
     const struct change *const *cs, size_t n, char *reason, size_t len,
     bool *denied)
 {
@@ -203,17 +328,13 @@ authz_check(struct store *st, const char *user, enum schema_role role,
 	/* The author is whoever created the note: its first accepted
 	 * change in log order.  A note this edit creates is the sender's. */
 	if (finalises(cs, n) && cur.have &&
-	    strcmp(cur.changes[0].author, user) != 0) {
+	    strcmp(cur.changes[0].author, who->username) != 0) {
 		*denied = true;
 		snprintf(reason, len, "only the note's author '%s' may "
 		    "finalise it", cur.changes[0].author);
 		goto out;
 	}
-	/* Managers may write any child's records for now: team scopes
-	 * (a manager's own team's children) come later. */
-	if (role == SCHEMA_ROLE_IRO)
-		rc = check_caseload(st, user, &cur, cs, n, reason, len,
-		    denied);
+	rc = check_caseload(st, who, &cur, cs, n, reason, len, denied);
 out:
 	rec_clear(&cur);
 	return rc;

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "iro_error.h"
+#include "ledger.h"
 
 void
 cmd_complain(const char *fmt, ...)
@@ -135,6 +136,15 @@ cmd_open_store(const char *dir, struct store **st)
 	}
 	if (rc != 0) {
 		cmd_complain("%s", err);
+		return cmd_exit_for(rc);
+	}
+	/* A store from before scopes learns its records' scopes once,
+	 * before anything reads or serves them. */
+	if ((rc = ledger_rescope(*st)) != 0) {
+		cmd_complain("cannot work out which child each record is "
+		    "about: %s", store_errmsg(*st));
+		store_close(*st);
+		*st = NULL;
 		return cmd_exit_for(rc);
 	}
 	return 0;

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "settings.h"
 #include "store.h"
 
 #define CMD_PROG "iro-server"
@@ -96,6 +97,14 @@ int cmd_holidays_list(int argc, char **argv);
 int cmd_config_set(int argc, char **argv);
 int cmd_config_get(int argc, char **argv);
 int cmd_config_list(int argc, char **argv);
+/*
+ * cmd_config_write - set setting name to value (settings_set) with its
+ * audit entry, in one transaction; a value the setting has already
+ * writes nothing.  *res says what changed.  Returns 0 or an IRO_E* code
+ * with a reason in why (nothing written).
+ */
+int cmd_config_write(struct store *st, const char *name, const char *value,
+    struct settings_result *res, char *why, size_t whylen);
 
 /* cmd_records.c */
 int cmd_record_show(int argc, char **argv);
@@ -116,6 +125,10 @@ int cmd_device_revoke(int argc, char **argv);
 
 /* cmd_serve.c */
 int cmd_serve(int argc, char **argv);
+
+/* cmd_allocate.c: allocate --data DIR --child CHILD --iro USERNAME
+ * [--reason TEXT] */
+int cmd_allocate(int argc, char **argv);
 
 /* cmd_audit.c: audit --data DIR [--child ID] [--user NAME]
  * [--since YYYY-MM-DD] [--json] */

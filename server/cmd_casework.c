@@ -1,6 +1,7 @@
 /*
  * cmd_casework.c - the council's casework data in and out: import-903
- * and export.
+ * and export, each audited with the records it wrote or let out (an
+ * import in its transaction; an export before any row is written).
  */
 #include "cmd.h"
 
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "audit.h"
 #include "calendar.h"
 #include "export.h"
 #include "import903.h"
@@ -19,6 +21,33 @@ print_problem(void *ctx, const char *file, size_t line, const char *reason)
 {
 	(void)ctx;
 	fprintf(stderr, "%s:%zu: %s\n", file, line, reason);
+}
+
+/* What the import's audit entry is made from. */
+struct import_audit {
+	const struct import903_paths *p;
+	uint64_t now_ms;
+	const struct import903_summary *sum;
+};
+
+/* The import's audit entry, appended in its transaction. */
+static int
+audit_import(void *ctx, struct store *st, const uint8_t (*ids)[LIMIT_ID_LEN],
+    size_t n)
+{
+	const struct import_audit *ia = ctx;
+	const struct import903_summary *s = ia->sum;
+	struct store_audit au;
+
+	audit_cli_entry(&au, AUDIT_IMPORT_903, ia->now_ms, "imported header "
+	    "'%.160s', episodes '%.160s', reviews '%.160s', allocations "
+	    "'%.160s': %zu children (%zu new, %zu updated, %zu unchanged), "
+	    "%zu reviews (%zu new, %zu already on the server), %zu changes",
+	    ia->p->header, ia->p->episodes, ia->p->reviews != NULL ?
+	    ia->p->reviews : "", ia->p->allocations, s->children, s->created,
+	    s->updated, s->unchanged, s->reviews, s->reviews_added,
+	    s->reviews_kept, s->changes);
+	return audit_append_records(st, &au, ids, n);
 }
 
 int
@@ -33,6 +62,7 @@ cmd_import903(int argc, char **argv)
 		{ "--allocations", &p.allocations, NULL }, { 0 }
 	};
 	struct import903_summary sum;
+	struct import_audit ia = { &p, 0, &sum };
 	struct import903_opts io;
 	struct store *st = NULL;
 	char why[1024];
@@ -51,6 +81,9 @@ cmd_import903(int argc, char **argv)
 	memset(&io, 0, sizeof(io));
 	io.now_ms = cmd_wall_ms();
 	io.problem = print_problem;
+	ia.now_ms = io.now_ms;
+	io.audit.fn = audit_import;
+	io.audit.ctx = &ia;
 	rc = import903_run(st, &p, &io, &sum, why, sizeof(why));
 	store_close(st);
 	if (rc != 0) {
@@ -84,6 +117,26 @@ parse_day(const char *text, const char *what, cal_day *out)
 	return 0;
 }
 
+/* What the export's audit entry is made from. */
+struct export_audit {
+	const char *kind, *from, *to, *path;    /* path NULL: stdout */
+};
+
+/* The export's audit entry, appended before any row goes out. */
+static int
+audit_export(void *ctx, struct store *st, const uint8_t (*ids)[LIMIT_ID_LEN],
+    size_t n)
+{
+	const struct export_audit *ea = ctx;
+	struct store_audit au;
+
+	audit_cli_entry(&au, AUDIT_EXPORT, cmd_wall_ms(), "exported %s from "
+	    "%s to %s to %s%.512s%s", ea->kind, ea->from, ea->to,
+	    ea->path != NULL ? "'" : "", ea->path != NULL ? ea->path :
+	    "standard output", ea->path != NULL ? "'" : "");
+	return audit_append_alone(st, &au, ids, n);
+}
+
 int
 cmd_export(int argc, char **argv)
 {
@@ -92,6 +145,7 @@ cmd_export(int argc, char **argv)
 		{ "--data", &data, NULL }, { "--from", &from, NULL },
 		{ "--to", &to, NULL }, { "--out", &path, NULL }, { 0 }
 	};
+	struct export_audit ea;
 	struct export_opts eo;
 	struct store *st = NULL;
 	char why[512];
@@ -126,6 +180,12 @@ cmd_export(int argc, char **argv)
 		return CMD_EXIT_USAGE;
 	}
 	eo.warn = print_warning;
+	ea.kind = a.pos[0];
+	ea.from = from;
+	ea.to = to;
+	ea.path = path;
+	eo.audit.fn = audit_export;
+	eo.audit.ctx = &ea;
 	rc = export_run(st, &eo, &rows, why, sizeof(why));
 	store_close(st);
 	if (path != NULL && fclose(eo.out) != 0 && rc == 0) {

@@ -1,6 +1,7 @@
 /*
  * cmd_config.c - what the council configures and every device receives:
- * holidays and config.
+ * holidays and config.  Each change is audited in its transaction; the
+ * lists and config get show no case content and are not.
  */
 #include "cmd.h"
 
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "audit.h"
 #include "calendar.h"
 #include "file.h"
 #include "holidays.h"
@@ -19,6 +21,52 @@
 #define MS_PER_DAY 86400000ull
 /* More than the schema's settings, which config list shows in full. */
 #define NAMES_MAX 32
+
+/* Roll back after rc, leaving the store's words in why where it has
+ * them (else the reason already there); returns rc. */
+static int
+fail(struct store *st, int rc, char *why, size_t whylen)
+{
+	if (rc == IRO_EIO || rc == IRO_EBUSY)
+		snprintf(why, whylen, "%s", store_errmsg(st));
+	store_rollback(st);
+	return rc;
+}
+
+/* Roll back after the audit entry or the commit failed with rc. */
+static int
+fail_write(struct store *st, int rc, char *why, size_t whylen)
+{
+	snprintf(why, whylen, "nothing written: %s", rc == IRO_EIO ||
+	    rc == IRO_EBUSY ? store_errmsg(st) : iro_strerror(rc));
+	store_rollback(st);
+	return rc;
+}
+
+/* holidays_import and its audit entry, in one transaction. */
+static int
+import_audited(struct store *st, const char *path, const char *json,
+    size_t len, struct holidays_summary *sum, char *why, size_t whylen)
+{
+	uint64_t now = cmd_wall_ms();
+	struct store_audit au;
+	int rc;
+
+	if ((rc = store_begin(st)) != 0)
+		return fail(st, rc, why, whylen);
+	if ((rc = holidays_import_tx(st, now, json, len, sum, why,
+	    whylen)) != 0)
+		return fail(st, rc, why, whylen);
+	audit_cli_entry(&au, AUDIT_HOLIDAYS_IMPORT, now, "imported '%.512s': "
+	    "%zu holidays read, %zu added, %zu already known", path,
+	    sum->events, sum->added, sum->present);
+	if ((rc = store_audit_append(st, &au, NULL)) != 0 ||
+	    (rc = store_commit(st)) != 0) {
+		memset(sum, 0, sizeof(*sum));
+		return fail_write(st, rc, why, whylen);
+	}
+	return 0;
+}
 
 int
 cmd_holidays_import(int argc, char **argv)
@@ -45,8 +93,7 @@ cmd_holidays_import(int argc, char **argv)
 		free(json);
 		return rc;
 	}
-	rc = holidays_import(st, cmd_wall_ms(), json, len, &sum, why,
-	    sizeof(why));
+	rc = import_audited(st, a.pos[0], json, len, &sum, why, sizeof(why));
 	store_close(st);
 	free(json);
 	if (rc != 0) {
@@ -55,6 +102,43 @@ cmd_holidays_import(int argc, char **argv)
 	}
 	printf("read %zu holidays: %zu added, %zu already known\n",
 	    sum.events, sum.added, sum.present);
+	return 0;
+}
+
+/* holidays_set and, when it changed anything, its audit entry, in one
+ * transaction. */
+static int
+set_audited(struct store *st, cal_day day, bool working, const char *title,
+    bool *changed, char *why, size_t whylen)
+{
+	uint64_t now = cmd_wall_ms();
+	struct store_audit au;
+	char d[11];
+	int rc;
+
+	*changed = false;
+	if ((rc = store_begin(st)) != 0)
+		return fail(st, rc, why, whylen);
+	if ((rc = holidays_set_tx(st, now, day, working, title, changed, why,
+	    whylen)) != 0)
+		return fail(st, rc, why, whylen);
+	if (!*changed) {
+		store_rollback(st);
+		return 0;
+	}
+	cal_format(day, d);
+	if (working)
+		audit_cli_entry(&au, AUDIT_HOLIDAYS_CANCEL, now, "made %s a "
+		    "working day (the bank holiday is cancelled)", d);
+	else
+		audit_cli_entry(&au, AUDIT_HOLIDAYS_ADD, now, "made %s a "
+		    "holiday%s%.200s%s", d, title != NULL ? " ('" : "",
+		    title != NULL ? title : "", title != NULL ? "')" : "");
+	if ((rc = store_audit_append(st, &au, NULL)) != 0 ||
+	    (rc = store_commit(st)) != 0) {
+		*changed = false;
+		return fail_write(st, rc, why, whylen);
+	}
 	return 0;
 }
 
@@ -87,8 +171,7 @@ holidays_day(int argc, char **argv, bool working)
 	}
 	if ((rc = cmd_open_store(data, &st)) != 0)
 		return rc;
-	rc = holidays_set(st, cmd_wall_ms(), day, working, title, &changed,
-	    why, sizeof(why));
+	rc = set_audited(st, day, working, title, &changed, why, sizeof(why));
 	store_close(st);
 	if (rc != 0) {
 		cmd_complain("%s", why);
@@ -191,6 +274,49 @@ cmd_holidays_list(int argc, char **argv)
 }
 
 int
+cmd_config_write(struct store *st, const char *name, const char *value,
+    struct settings_result *res, char *why, size_t whylen)
+{
+	char was[SETTINGS_VALUE_MAX + 1];
+	uint8_t id[LIMIT_ID_LEN];
+	uint64_t now = cmd_wall_ms();
+	struct store_audit au;
+	bool set;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if ((rc = store_begin(st)) != 0)
+		return fail(st, rc, why, whylen);
+	if ((rc = settings_get(st, name, was, sizeof(was), &set)) != 0 &&
+	    rc != IRO_EINVAL)
+		return fail(st, rc, why, whylen);
+	if ((rc = settings_set_tx(st, now, name, value, res, id, why,
+	    whylen)) != 0)
+		return fail(st, rc, why, whylen);
+	if (!res->changed) {
+		store_rollback(st);
+		return 0;
+	}
+	if (strcmp(name, "council") == 0)
+		audit_cli_entry(&au, AUDIT_CONFIG_SET, now, "set '%s' to '%s' "
+		    "(was %s%s%s; out of area changed for %zu children)",
+		    name, value, set ? "'" : "", set ? was : "not set",
+		    set ? "'" : "", res->children);
+	else
+		audit_cli_entry(&au, AUDIT_CONFIG_SET, now, "set '%s' to '%s' "
+		    "(was '%s'%s)", name, value, was,
+		    set ? "" : ", the default");
+	au.records = &id;
+	au.nrecords = 1;
+	if ((rc = store_audit_append(st, &au, NULL)) != 0 ||
+	    (rc = store_commit(st)) != 0) {
+		memset(res, 0, sizeof(*res));
+		return fail_write(st, rc, why, whylen);
+	}
+	return 0;
+}
+
+int
 cmd_config_set(int argc, char **argv)
 {
 	const char *data = NULL;
@@ -212,8 +338,7 @@ cmd_config_set(int argc, char **argv)
 	}
 	if ((rc = cmd_open_store(data, &st)) != 0)
 		return rc;
-	rc = settings_set(st, cmd_wall_ms(), a.pos[0], a.pos[1], &res, why,
-	    sizeof(why));
+	rc = cmd_config_write(st, a.pos[0], a.pos[1], &res, why, sizeof(why));
 	store_close(st);
 	if (rc != 0) {
 		cmd_complain("%s", why);

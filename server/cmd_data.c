@@ -1,5 +1,7 @@
 /*
  * cmd_data.c - the server's data as a whole: init, import and stats.
+ * An import is audited in its own transaction; stats shows counts, no
+ * case content, and is not.
  */
 #include "cmd.h"
 
@@ -7,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "audit.h"
 #include "hex.h"
 #include "importer.h"
 #include "iro_error.h"
@@ -48,8 +51,8 @@ cmd_init(int argc, char **argv)
 	if ((rc = cmd_open_store(data, &st)) != 0)
 		return rc;
 	store_server_id(st, id);
-	if (council != NULL && (rc = settings_set(st, cmd_wall_ms(), "council",
-	    council, &res, err, sizeof(err))) != 0) {
+	if (council != NULL && (rc = cmd_config_write(st, "council", council,
+	    &res, err, sizeof(err))) != 0) {
 		store_close(st);
 		cmd_complain("%s", err);
 		return cmd_exit_for(rc);
@@ -70,12 +73,35 @@ print_problem(void *ctx, size_t line, const char *reason)
 	fprintf(stderr, "%s:%zu: %s\n", (const char *)ctx, line, reason);
 }
 
+/* What the import's audit entry is made from. */
+struct import_audit {
+	const char *path;
+	uint64_t now_ms;
+	const struct importer_summary *sum;
+};
+
+/* The import's audit entry, appended in its transaction. */
+static int
+audit_import(void *ctx, struct store *st, const uint8_t (*ids)[LIMIT_ID_LEN],
+    size_t n)
+{
+	const struct import_audit *ia = ctx;
+	struct store_audit au;
+
+	audit_cli_entry(&au, AUDIT_IMPORT, ia->now_ms, "imported '%.512s': "
+	    "%zu children (%zu new, %zu updated, %zu unchanged), %zu changes",
+	    ia->path, ia->sum->children, ia->sum->created, ia->sum->updated,
+	    ia->sum->unchanged, ia->sum->changes);
+	return audit_append_records(st, &au, ids, n);
+}
+
 int
 cmd_import(int argc, char **argv)
 {
 	const char *data = NULL;
 	const struct cmd_opt opts[] = { { "--data", &data, NULL }, { 0 } };
 	struct importer_summary sum;
+	struct import_audit ia;
 	struct importer_opts io;
 	struct store *st = NULL;
 	char why[1024];
@@ -91,6 +117,11 @@ cmd_import(int argc, char **argv)
 	io.now_ms = cmd_wall_ms();
 	io.problem = print_problem;
 	io.problem_ctx = (void *)(uintptr_t)a.pos[0];
+	ia.path = a.pos[0];
+	ia.now_ms = io.now_ms;
+	ia.sum = &sum;
+	io.audit.fn = audit_import;
+	io.audit.ctx = &ia;
 	rc = importer_run(st, a.pos[0], &io, &sum, why, sizeof(why));
 	store_close(st);
 	if (rc != 0) {

@@ -1,11 +1,16 @@
 /*
  * cmd_records.c - the records as the server holds them: show and records.
+ * Both show case content, so each is audited (with the records shown)
+ * before any of it is printed: a read the audit cannot record is not
+ * made.
  */
 #include "cmd.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "hex.h"
 #include "iro_error.h"
 #include "json.h"
@@ -62,6 +67,21 @@ print_record_line(const struct store_record *r)
 	putchar('\n');
 }
 
+/* The council id of child record r, or NULL. */
+static const char *
+child_id(const struct store_record *r)
+{
+	size_t i;
+
+	if (strcmp(r->type, "child") != 0)
+		return NULL;
+	for (i = 0; i < r->nfields; i++)
+		if (strcmp(r->fields[i].name, "child_id") == 0 &&
+		    r->fields[i].value.type == VALUE_STR)
+			return r->fields[i].value.s;
+	return NULL;
+}
+
 /* The record named by text: a record id, or else a child's council id. */
 static int
 find_record(struct store *st, const char *text, struct store_record *r)
@@ -79,6 +99,34 @@ find_record(struct store *st, const char *text, struct store_record *r)
 	return store_record_get(st, id, r);
 }
 
+/* Audit the showing of records r[0..n); complain on failure.  Returns 0
+ * or an exit code. */
+static int
+audit_shown(struct store *st, const struct store_audit *au,
+    const struct store_record *r, size_t n)
+{
+	uint8_t (*ids)[LIMIT_ID_LEN] = NULL;
+	size_t i;
+	int rc;
+
+	if (n > 0 && (ids = calloc(n, sizeof(*ids))) == NULL) {
+		cmd_complain("cannot audit the read: %s",
+		    iro_strerror(IRO_ENOMEM));
+		return CMD_EXIT_INTERNAL;
+	}
+	for (i = 0; i < n; i++)
+		memcpy(ids[i], r[i].id, LIMIT_ID_LEN);
+	rc = audit_append_alone(st, au, (const uint8_t (*)[LIMIT_ID_LEN])ids,
+	    n);
+	free(ids);
+	if (rc == 0)
+		return 0;
+	cmd_complain("cannot audit the read, so nothing is shown: %s",
+	    rc == IRO_EIO || rc == IRO_EBUSY ? store_errmsg(st) :
+	    iro_strerror(rc));
+	return CMD_EXIT_INTERNAL;
+}
+
 int
 cmd_record_show(int argc, char **argv)
 {
@@ -87,7 +135,9 @@ cmd_record_show(int argc, char **argv)
 	const struct cmd_opt opts[] = {
 		{ "--data", &data, NULL }, { "--json", NULL, &json }, { 0 }
 	};
+	char hex[2 * LIMIT_ID_LEN + 1];
 	struct store_record r;
+	struct store_audit au;
 	struct store *st = NULL;
 	char *s = NULL;
 	struct cmd_args a;
@@ -106,12 +156,23 @@ cmd_record_show(int argc, char **argv)
 	} else if (rc != 0) {
 		cmd_complain("%s", store_errmsg(st));
 		rc = cmd_exit_for(rc);
-	} else if (json) {
+	}
+	if (rc != 0)
+		goto out;
+	hex_encode(r.id, LIMIT_ID_LEN, hex);
+	audit_cli_entry(&au, AUDIT_SHOW, cmd_wall_ms(), "showed %s %s%s%.32s%s",
+	    r.type, hex, child_id(&r) != NULL ? " ('" : "",
+	    child_id(&r) != NULL ? child_id(&r) : "",
+	    child_id(&r) != NULL ? "')" : "");
+	if ((rc = audit_shown(st, &au, &r, 1)) != 0)
+		goto out;
+	if (json) {
 		rc = json_record(&r, &s);
 		rc = cmd_print_json(rc, s);
 	} else {
 		print_record(&r);
 	}
+out:
 	store_record_clear(&r);
 	store_close(st);
 	return rc;
@@ -127,6 +188,7 @@ cmd_record_list(int argc, char **argv)
 		{ "--json", NULL, &json }, { 0 }
 	};
 	struct store_record *r = NULL;
+	struct store_audit au;
 	struct store *st = NULL;
 	size_t n = 0, i;
 	char *s = NULL;
@@ -140,13 +202,21 @@ cmd_record_list(int argc, char **argv)
 	if ((rc = store_record_list(st, type, &r, &n)) != 0) {
 		cmd_complain("%s", store_errmsg(st));
 		rc = cmd_exit_for(rc);
-	} else if (json) {
+		goto out;
+	}
+	audit_cli_entry(&au, AUDIT_RECORDS, cmd_wall_ms(), "listed %zu "
+	    "records%s%.32s%s", n, type != NULL ? " of type '" : "",
+	    type != NULL ? type : "", type != NULL ? "'" : "");
+	if ((rc = audit_shown(st, &au, r, n)) != 0)
+		goto out;
+	if (json) {
 		rc = json_records(r, n, &s);
 		rc = cmd_print_json(rc, s);
 	} else {
 		for (i = 0; i < n; i++)
 			print_record_line(&r[i]);
 	}
+out:
 	store_record_free_array(r, n);
 	store_close(st);
 	return rc;

@@ -17,12 +17,15 @@
 #include "why.h"
 
 #define NCELLS_MAX 10
+#define NSOURCES_MAX 3                  /* records one row is made of */
 
 struct row {
 	char child[64];
 	cal_day date;
 	char tie[96];
 	char *line;                     /* owned */
+	uint8_t src[NSOURCES_MAX][LIMIT_ID_LEN];
+	size_t nsrc;
 };
 
 struct rows {
@@ -199,11 +202,14 @@ warn(const struct export_opts *o, const char *fmt, ...)
 	o->warn(o->warn_ctx, msg);
 }
 
+/* Add a row of cells[0..n), made of the records src[0..nsrc). */
 static int
 add_row(struct rows *rs, const char *child, cal_day date, const char *tie,
-    const char *const *cells, size_t n)
+    const char *const *cells, size_t n,
+    const struct store_record *const *src, size_t nsrc)
 {
 	struct row *r;
+	size_t i;
 	void *p;
 	int rc;
 
@@ -217,6 +223,8 @@ add_row(struct rows *rs, const char *child, cal_day date, const char *tie,
 	snprintf(r->child, sizeof(r->child), "%s", child);
 	r->date = date;
 	snprintf(r->tie, sizeof(r->tie), "%s", tie);
+	for (r->nsrc = 0, i = 0; i < nsrc && i < NSOURCES_MAX; i++)
+		memcpy(r->src[r->nsrc++], src[i]->id, LIMIT_ID_LEN);
 	if ((rc = export_csv_line(cells, n, &r->line)) != 0)
 		return rc;
 	rs->n++;
@@ -246,7 +254,7 @@ static int
 review_rows(const struct export_opts *o, const struct data *d,
     struct rows *rs)
 {
-	const struct store_record *r, *ch;
+	const struct store_record *r, *ch, *src[2];
 	char id[2 * LIMIT_ID_LEN + 1], dob[11], date[11];
 	const char *status, *code, *cells[4];
 	cal_day day;
@@ -279,7 +287,9 @@ review_rows(const struct export_opts *o, const struct data *d,
 		cells[1] = uk_date(ch, "dob", dob, NULL);
 		cells[2] = date;
 		cells[3] = code;
-		rc = add_row(rs, cells[0], day, id, cells, 4);
+		src[0] = r;
+		src[1] = ch;
+		rc = add_row(rs, cells[0], day, id, cells, 4, src, 2);
 	}
 	return rc;
 }
@@ -306,7 +316,7 @@ static int
 visit_rows(struct store *st, const struct export_opts *o,
     const struct data *d, struct rows *rs)
 {
-	const struct store_record *r, *ch;
+	const struct store_record *r, *ch, *src[2];
 	char id[2 * LIMIT_ID_LEN + 1], date[11], tie[96];
 	char who[LIMIT_USER_MAX + 1];
 	const char *cells[10], *time;
@@ -341,7 +351,9 @@ visit_rows(struct store *st, const struct export_opts *o,
 		cells[9] = who;
 		snprintf(tie, sizeof(tie), "%s %s", time != NULL ? time : "",
 		    id);
-		rc = add_row(rs, cells[0], day, tie, cells, 10);
+		src[0] = r;
+		src[1] = ch;
+		rc = add_row(rs, cells[0], day, tie, cells, 10, src, 2);
 	}
 	return rc;
 }
@@ -350,7 +362,7 @@ static int
 decision_rows(const struct export_opts *o, const struct data *d,
     struct rows *rs)
 {
-	const struct store_record *r, *ch, *rv;
+	const struct store_record *r, *ch, *rv, *src[3];
 	char id[2 * LIMIT_ID_LEN + 1], rdate[11], due[11], tie[96];
 	char carried[24];
 	const struct store_field *f;
@@ -390,7 +402,10 @@ decision_rows(const struct export_opts *o, const struct data *d,
 		cells[6] = carried;
 		snprintf(tie, sizeof(tie), "%011ld %s", (long)dday - CAL_DAY_MIN,
 		    id);
-		rc = add_row(rs, cells[0], day, tie, cells, 7);
+		src[0] = r;
+		src[1] = ch;
+		src[2] = rv;
+		rc = add_row(rs, cells[0], day, tie, cells, 7, src, 3);
 	}
 	return rc;
 }
@@ -418,6 +433,31 @@ load(struct store *st, enum export_kind kind, struct data *d)
 		qsort(d->reviews, d->nreviews, sizeof(*d->reviews),
 		    cmp_record);
 	return 0;
+}
+
+/* Run the audit hook with every record the rows are made of. */
+static int
+audit_rows(struct store *st, const struct export_opts *o,
+    const struct rows *rs)
+{
+	uint8_t (*ids)[LIMIT_ID_LEN] = NULL;
+	size_t i, j, n = 0;
+	int rc;
+
+	if (o->audit.fn == NULL)
+		return 0;
+	if (rs->n > SIZE_MAX / NSOURCES_MAX / sizeof(*ids))
+		return IRO_ENOMEM;
+	if (rs->n > 0 && (ids = calloc(rs->n * NSOURCES_MAX,
+	    sizeof(*ids))) == NULL)
+		return IRO_ENOMEM;
+	for (i = 0; i < rs->n; i++)
+		for (j = 0; j < rs->a[i].nsrc; j++)
+			memcpy(ids[n++], rs->a[i].src[j], LIMIT_ID_LEN);
+	rc = o->audit.fn(o->audit.ctx, st,
+	    (const uint8_t (*)[LIMIT_ID_LEN])ids, n);
+	free(ids);
+	return rc;
 }
 
 static int
@@ -465,10 +505,16 @@ export_run(struct store *st, const struct export_opts *o, size_t *rows,
 		rc = visit_rows(st, o, &d, &rs);
 	else
 		rc = decision_rows(o, &d, &rs);
-	if (rc == 0)
+	if (rc != 0) {
+		why_set(why, whylen, rc, "%s", rc == IRO_EIO ||
+		    rc == IRO_EBUSY ? store_errmsg(st) : iro_strerror(rc));
+	} else if ((rc = audit_rows(st, o, &rs)) != 0) {
+		why_set(why, whylen, rc, "cannot audit the export, so nothing "
+		    "is exported: %s", rc == IRO_EIO || rc == IRO_EBUSY ?
+		    store_errmsg(st) : iro_strerror(rc));
+	} else {
 		rc = write_rows(o, &rs, why, whylen);
-	else if (rc == IRO_EIO || rc == IRO_EBUSY)
-		why_set(why, whylen, rc, "%s", store_errmsg(st));
+	}
 	if (rc == 0)
 		*rows = rs.n;
 out:

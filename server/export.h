@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "audit.h"
 #include "calendar.h"
 #include "store.h"
 
@@ -46,6 +47,11 @@ struct export_opts {
 	FILE *out;                      /* borrowed; written, not closed */
 	export_warn_fn warn;            /* may be NULL */
 	void *warn_ctx;
+	/* Run once the rows are made and before any byte is written to
+	 * out, with the records whose content goes out: each row's record,
+	 * its child and, for a decision, its review (the export's audit
+	 * entry, audit.h).  A failure writes nothing. */
+	struct audit_hook audit;
 };
 
 /* export_kind_parse - "reviews", "visits" or "decisions".  Returns 0 or
@@ -55,7 +61,8 @@ int export_kind_parse(const char *s, enum export_kind *out);
 /*
  * export_run - write the table o->kind names to o->out; *rows is how many
  * data rows.  Returns 0; IRO_EINVAL (from after to) ; IRO_EIO (writing
- * failed) with a reason in why; or a store error.
+ * failed) with a reason in why; or a store error or the audit hook's
+ * (nothing written).
  */
 int export_run(struct store *st, const struct export_opts *o, size_t *rows,
     char *why, size_t whylen);

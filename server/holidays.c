@@ -160,7 +160,7 @@ fail(struct store *st, int rc, char *why, size_t whylen)
 }
 
 int
-holidays_import(struct store *st, uint64_t now_ms, const char *json,
+holidays_import_tx(struct store *st, uint64_t now_ms, const char *json,
     size_t len, struct holidays_summary *out, char *why, size_t whylen)
 {
 	struct import_ctx c = {
@@ -175,20 +175,39 @@ holidays_import(struct store *st, uint64_t now_ms, const char *json,
 	if ((rc = cal_holidays_parse_json(json, len, NULL, NULL, why,
 	    whylen)) != 0)
 		return rc;
-	if ((rc = store_begin(st)) != 0)
-		return why_set(why, whylen, rc, "%s", store_errmsg(st));
 	if ((rc = load(st, &recs, &c.nrecs)) == 0) {
 		c.recs = recs;
 		rc = cal_holidays_parse_json(json, len, import_event, &c, why,
 		    whylen);
 	}
-	if (rc == 0)
+	if (rc == IRO_EIO || rc == IRO_EBUSY)
+		why_set(why, whylen, rc, "%s", store_errmsg(st));
+	if (rc != 0)
+		memset(out, 0, sizeof(*out));
+	free(recs);
+	return rc;
+}
+
+int
+holidays_import(struct store *st, uint64_t now_ms, const char *json,
+    size_t len, struct holidays_summary *out, char *why, size_t whylen)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	/* A bad document is refused without taking the write lock. */
+	if ((rc = cal_holidays_parse_json(json, len, NULL, NULL, why,
+	    whylen)) != 0)
+		return rc;
+	if ((rc = store_begin(st)) != 0)
+		return why_set(why, whylen, rc, "%s", store_errmsg(st));
+	if ((rc = holidays_import_tx(st, now_ms, json, len, out, why,
+	    whylen)) == 0)
 		rc = store_commit(st);
 	if (rc != 0) {
 		fail(st, rc, why, whylen);
 		memset(out, 0, sizeof(*out));
 	}
-	free(recs);
 	return rc;
 }
 
@@ -218,8 +237,9 @@ never_working(cal_day day)
 }
 
 int
-holidays_set(struct store *st, uint64_t now_ms, cal_day day, bool working,
-    const char *title, bool *changed, char *why, size_t whylen)
+holidays_set_tx(struct store *st, uint64_t now_ms, cal_day day,
+    bool working, const char *title, bool *changed, char *why,
+    size_t whylen)
 {
 	const char *stitle;
 	struct rec *recs = NULL;
@@ -236,8 +256,6 @@ holidays_set(struct store *st, uint64_t now_ms, cal_day day, bool working,
 		return why_set(why, whylen, IRO_EINVAL, "%s cannot be made a "
 		    "working day (weekends, Christmas Day and Good Friday never "
 		    "are)", d);
-	if ((rc = store_begin(st)) != 0)
-		return why_set(why, whylen, rc, "%s", store_errmsg(st));
 	if ((rc = load(st, &recs, &n)) != 0)
 		goto out;
 	r = find(recs, n, day);
@@ -246,15 +264,33 @@ holidays_set(struct store *st, uint64_t now_ms, cal_day day, bool working,
 		    "holiday, so there is nothing to cancel", d);
 		goto out;
 	}
-	if ((rc = put(st, now_ms, day, working, title, &changes, changed,
+	rc = put(st, now_ms, day, working, title, &changes, changed, why,
+	    whylen);
+out:
+	if (rc == IRO_EIO || rc == IRO_EBUSY)
+		why_set(why, whylen, rc, "%s", store_errmsg(st));
+	if (rc != 0)
+		*changed = false;
+	free(recs);
+	return rc;
+}
+
+int
+holidays_set(struct store *st, uint64_t now_ms, cal_day day, bool working,
+    const char *title, bool *changed, char *why, size_t whylen)
+{
+	int rc;
+
+	*changed = false;
+	if ((rc = store_begin(st)) != 0)
+		return why_set(why, whylen, rc, "%s", store_errmsg(st));
+	if ((rc = holidays_set_tx(st, now_ms, day, working, title, changed,
 	    why, whylen)) == 0)
 		rc = store_commit(st);
-out:
 	if (rc != 0) {
 		fail(st, rc, why, whylen);
 		*changed = false;
 	}
-	free(recs);
 	return rc;
 }
 

@@ -50,6 +50,19 @@ int holidays_set(struct store *st, uint64_t now_ms, cal_day day,
     bool working, const char *title, bool *changed, char *why,
     size_t whylen);
 
+/*
+ * holidays_import_tx, holidays_set_tx - holidays_import's and
+ * holidays_set's writes inside the caller's transaction, which they
+ * neither begin nor end (on failure the caller rolls back), so that other
+ * writes - the audit entry of the change - commit with them.  Return as
+ * holidays_import and holidays_set do.
+ */
+int holidays_import_tx(struct store *st, uint64_t now_ms, const char *json,
+    size_t len, struct holidays_summary *out, char *why, size_t whylen);
+int holidays_set_tx(struct store *st, uint64_t now_ms, cal_day day,
+    bool working, const char *title, bool *changed, char *why,
+    size_t whylen);
+
 enum holidays_source {
 	HOLIDAYS_SHIPPED = 0,           /* the table shipped with IRO Sync */
 	HOLIDAYS_SERVER                 /* a holiday record */

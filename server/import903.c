@@ -173,11 +173,17 @@ placement_council(struct store *st, const struct ssda903_extract *x,
 	return 0;
 }
 
+/* The records an import writes, for its audit entry. */
+struct written {
+	uint8_t (*ids)[LIMIT_ID_LEN];   /* room for every child and review */
+	size_t n;
+};
+
 static int
 write_child(struct store *st, uint64_t now_ms, const char *council,
     const struct ssda903_extract *x, const struct ssda903_child *ch,
-    const struct known *k, struct import903_summary *out, char *why,
-    size_t whylen)
+    const struct known *k, struct import903_summary *out,
+    struct written *w, char *why, size_t whylen)
 {
 	char pc[COUNCIL_MAX];
 	enum upsert_state state;
@@ -220,6 +226,8 @@ write_child(struct store *st, uint64_t now_ms, const char *council,
 		out->updated++;
 	else if (rc == 0)
 		out->unchanged++;
+	if (rc == 0 && state != UPSERT_UNCHANGED)
+		memcpy(w->ids[w->n++], k->id, LIMIT_ID_LEN);
 	return rc;
 }
 
@@ -274,7 +282,8 @@ load_reviews(struct store *st, struct held **out, size_t *n)
 static int
 write_review(struct store *st, uint64_t now_ms, const struct ssda903_review
     *rv, const struct known *k, const struct held *h, size_t nh,
-    struct import903_summary *out, char *why, size_t whylen)
+    struct import903_summary *out, struct written *w, char *why,
+    size_t whylen)
 {
 	char child[2 * LIMIT_ID_LEN + 1];
 	uint8_t id[LIMIT_ID_LEN];
@@ -295,35 +304,48 @@ write_review(struct store *st, uint64_t now_ms, const struct ssda903_review
 	put_str(&fs, "participation", rv->code);
 	crypto_random(id, sizeof(id));
 	out->reviews_added++;
+	memcpy(w->ids[w->n++], id, LIMIT_ID_LEN);
 	return upsert_record(st, now_ms, IMPORT903_AUTHOR, "review", id, fs.f,
 	    fs.n, &state, &out->changes, why, whylen);
 }
 
 static int
-write_all(struct store *st, uint64_t now_ms, const struct ssda903_extract *x,
-    const struct known *k, struct import903_summary *out, char *why,
-    size_t whylen)
+write_all(struct store *st, const struct import903_opts *o,
+    const struct ssda903_extract *x, const struct known *k,
+    struct import903_summary *out, char *why, size_t whylen)
 {
 	char council[SETTINGS_VALUE_MAX + 1];
+	struct written w = { NULL, 0 };
 	struct held *h = NULL;
 	size_t nh = 0, i;
 	bool set;
 	int rc;
 
-	if ((rc = store_begin(st)) != 0)
+	/* The extract's counts are bounded by ssda903.h's limits, so the
+	 * sum cannot overflow. */
+	if (x->nchildren + x->nreviews > 0 && (w.ids = calloc(x->nchildren +
+	    x->nreviews, sizeof(*w.ids))) == NULL)
+		return IRO_ENOMEM;
+	if ((rc = store_begin(st)) != 0) {
+		free(w.ids);
 		return why_set(why, whylen, rc, "%s", store_errmsg(st));
+	}
 	rc = settings_get(st, "council", council, sizeof(council), &set);
 	for (i = 0; i < x->nchildren && rc == 0; i++)
-		rc = write_child(st, now_ms, council, x, &x->children[i], &k[i],
-		    out, why, whylen);
+		rc = write_child(st, o->now_ms, council, x, &x->children[i],
+		    &k[i], out, &w, why, whylen);
 	if (rc == 0)
 		rc = load_reviews(st, &h, &nh);
 	for (i = 0; i < x->nreviews && rc == 0; i++)
-		rc = write_review(st, now_ms, &x->reviews[i],
-		    &k[x->reviews[i].child], h, nh, out, why, whylen);
+		rc = write_review(st, o->now_ms, &x->reviews[i],
+		    &k[x->reviews[i].child], h, nh, out, &w, why, whylen);
+	if (rc == 0 && o->audit.fn != NULL)
+		rc = o->audit.fn(o->audit.ctx, st,
+		    (const uint8_t (*)[LIMIT_ID_LEN])w.ids, w.n);
 	if (rc == 0)
 		rc = store_commit(st);
 	free(h);
+	free(w.ids);
 	if (rc != 0) {
 		store_rollback(st);
 		if (rc == IRO_EIO || rc == IRO_EBUSY)
@@ -416,7 +438,7 @@ import903_run(struct store *st, const struct import903_paths *p,
 	}
 	out->children = x.nchildren;
 	out->reviews = x.nreviews;
-	rc = write_all(st, opts->now_ms, &x, k, out, why, whylen);
+	rc = write_all(st, opts, &x, k, out, why, whylen);
 	if (rc != 0) {
 		memset(out, 0, sizeof(*out));
 		if (rc != IRO_EIO && rc != IRO_EBUSY && rc != IRO_EINVAL)

@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "audit.h"
 #include "ssda903.h"
 #include "store.h"
 
@@ -44,6 +45,10 @@ struct import903_opts {
 	uint64_t now_ms;                /* the server's wall clock */
 	ssda903_problem_fn problem;     /* may be NULL */
 	void *problem_ctx;
+	/* Run in the import's transaction before the commit, with the
+	 * child and review records written (none when nothing changed) and
+	 * the summary complete: the import's audit entry (audit.h). */
+	struct audit_hook audit;
 };
 
 struct import903_summary {
@@ -61,7 +66,7 @@ struct import903_summary {
  * Returns 0; IRO_EINVAL if there is any problem (each reported through
  * opts->problem as file, line and reason; nothing written); IRO_ENOTFOUND,
  * IRO_EIO or IRO_ETOOBIG (a file cannot be read) with why saying so; or
- * a store error (nothing written).
+ * a store error or the audit hook's (nothing written).
  */
 int import903_run(struct store *st, const struct import903_paths *p,
     const struct import903_opts *opts, struct import903_summary *out,

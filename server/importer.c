@@ -256,10 +256,11 @@ read_rows(struct store *st, struct csv_reader *csv, struct row **rows,
 }
 
 /* Log a change for each field of row r that differs from the record's
- * current value; *state: 0 unchanged, 1 updated, 2 created. */
+ * current value; *state: 0 unchanged, 1 updated, 2 created (and then
+ * written gets the record's id). */
 static int
 apply_row(struct store *st, const struct row *r, uint64_t now_ms,
-    int *state, size_t *changes)
+    int *state, size_t *changes, uint8_t written[LIMIT_ID_LEN])
 {
 	const struct store_field *cur;
 	uint8_t id[LIMIT_ID_LEN];
@@ -303,8 +304,10 @@ apply_row(struct store *st, const struct row *r, uint64_t now_ms,
 		(*changes)++;
 		*state = found ? 1 : 2;
 	}
-	if (*state != 0)
+	if (*state != 0) {
+		memcpy(written, rec.id, LIMIT_ID_LEN);
 		rc = ledger_refresh(st, rec.id);
+	}
 out:
 	store_record_clear(&rec);
 	return rc;
@@ -312,22 +315,38 @@ out:
 
 static int
 apply_rows(struct store *st, const struct row *rows, size_t n,
-    uint64_t now_ms, struct importer_summary *out, char *why, size_t whylen)
+    const struct importer_opts *opts, struct importer_summary *out,
+    char *why, size_t whylen)
 {
-	size_t i;
+	uint8_t (*ids)[LIMIT_ID_LEN] = NULL;
+	size_t i, nids = 0;
 	int rc, state;
 
-	if ((rc = store_begin(st)) != 0)
+	/* A row writes at most one record: its child's. */
+	if (n > 0 && (ids = calloc(n, sizeof(*ids))) == NULL)
+		return why_set(why, whylen, IRO_ENOMEM, "nothing imported: %s",
+		    iro_strerror(IRO_ENOMEM));
+	if ((rc = store_begin(st)) != 0) {
+		free(ids);
 		return why_set(why, whylen, rc, "%s", store_errmsg(st));
+	}
 	for (i = 0; i < n && rc == 0; i++) {
-		rc = apply_row(st, &rows[i], now_ms, &state, &out->changes);
+		rc = apply_row(st, &rows[i], opts->now_ms, &state,
+		    &out->changes, ids[nids]);
 		if (state == 2)
 			out->created++;
 		else if (state == 1)
 			out->updated++;
 		else
 			out->unchanged++;
+		if (state != 0)
+			nids++;
 	}
+	out->children = n;
+	if (rc == 0 && opts->audit.fn != NULL)
+		rc = opts->audit.fn(opts->audit.ctx, st,
+		    (const uint8_t (*)[LIMIT_ID_LEN])ids, nids);
+	free(ids);
 	if (rc == 0)
 		rc = store_commit(st);
 	if (rc != 0) {
@@ -337,7 +356,6 @@ apply_rows(struct store *st, const struct row *rows, size_t n,
 		    rc == IRO_EIO || rc == IRO_EBUSY ? store_errmsg(st) :
 		    iro_strerror(rc));
 	}
-	out->children = n;
 	return 0;
 }
 
@@ -387,7 +405,7 @@ importer_run(struct store *st, const char *path,
 		    path);
 		goto out;
 	}
-	rc = apply_rows(st, rows, nrows, opts->now_ms, out, why, whylen);
+	rc = apply_rows(st, rows, nrows, opts, out, why, whylen);
 out:
 	for (i = 0; i < nrows; i++)
 		row_clear(&rows[i]);

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "audit.h"
 #include "store.h"
 
 #define IMPORTER_FILE_MAX (64u << 20)   /* bytes of one CSV file */
@@ -35,6 +36,10 @@ struct importer_opts {
 	uint64_t now_ms;                /* the server's wall clock */
 	importer_problem_fn problem;    /* may be NULL */
 	void *problem_ctx;
+	/* Run in the import's transaction before the commit, with the
+	 * child records written (none when nothing changed) and the
+	 * summary complete: the import's audit entry (audit.h). */
+	struct audit_hook audit;
 };
 
 struct importer_summary {
@@ -52,7 +57,7 @@ struct importer_summary {
  * opts->problem, the first IMPORTER_PROBLEMS_MAX of them; nothing
  * written); IRO_ENOTFOUND or IRO_EIO (the file cannot be read) or
  * IRO_ETOOBIG (over IMPORTER_FILE_MAX) with why saying so; or a store
- * error (nothing written).
+ * error or the audit hook's (nothing written).
  */
 int importer_run(struct store *st, const char *path,
     const struct importer_opts *opts, struct importer_summary *out,

@@ -14,6 +14,7 @@
 #include "hex.h"
 #include "hlc.h"
 #include "authz.h"
+#include "domain.h"
 #include "iro_error.h"
 #include "ledger.h"
 #include "rules.h"
@@ -281,6 +282,7 @@ apply_edit(struct store *st, const struct ledger_sender *who,
     struct wire_push_resp *resp, char *why, size_t whylen)
 {
 	char reason[LIMIT_MSG_STR_MAX + 1];
+	struct authz_who authz;
 	size_t i, ncand = 0;
 	bool broken = false, denied = false;
 	int rc = 0;
@@ -294,8 +296,13 @@ apply_edit(struct store *st, const struct ledger_sender *who,
 			sc->cand[ncand++] = &changes[i];
 	}
 	rc = 0;
-	if (ncand > 0 && (rc = authz_check(st, who->username, who->role,
-	    sc->cand, ncand, reason, sizeof(reason), &denied)) != 0)
+	authz.username = who->username;
+	authz.role = who->role;
+	authz.team = who->team;
+	authz.last_pull_ms = who->last_pull_ms;
+	authz.now_ms = now_ms;
+	if (ncand > 0 && (rc = authz_check(st, &authz, sc->cand, ncand,
+	    reason, sizeof(reason), &denied)) != 0)
 		return rc;
 	if (ncand > 0 && !denied && (rc = rules_check(st, sc->cand, ncand,
 	    reason, sizeof(reason), &broken)) != 0)
@@ -438,9 +445,102 @@ ledger_author(struct store *st, uint64_t now_ms, struct change *c)
 	return store_log_append(st, &e, NULL);
 }
 
+/* The current string value of field in m, or NULL. */
+static const char *
+current_str(const struct merge_record *m, const char *field)
+{
+	const struct merge_field *mf = merge_field_find(m, field);
+
+	if (mf == NULL || mf->current == NULL ||
+	    mf->current->value.type != VALUE_STR)
+		return NULL;
+	return mf->current->value.s;
+}
+
+static int record_scope(struct store *st, const struct merge_record *m,
+    struct store_scope *sc, const char **iro);
+
+/* The scope of dispute id from its accepted changes, for a stage merged
+ * in the same push before its dispute was (refresh order is by id). */
+static int
+dispute_scope(struct store *st, const uint8_t id[LIMIT_ID_LEN],
+    struct store_scope *sc)
+{
+	const struct change **ptrs = NULL;
+	struct change *changes = NULL;
+	struct merge_record m;
+	const char *iro;
+	size_t n = 0, i;
+	int rc;
+
+	memset(sc, 0, sizeof(*sc));
+	memset(&m, 0, sizeof(m));
+	if ((rc = store_record_changes(st, id, &changes, &n)) != 0 || n == 0)
+		goto out;
+	if ((ptrs = calloc(n, sizeof(*ptrs))) == NULL) {
+		rc = IRO_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		ptrs[i] = &changes[i];
+	if ((rc = merge_record(ptrs, n, &m)) == 0 &&
+	    strcmp(m.type, "dispute") == 0)
+		rc = record_scope(st, &m, sc, &iro);
+out:
+	merge_record_clear(&m);
+	free(ptrs);
+	change_free_array(changes, n);
+	return rc;
+}
+
+/* The scope of merged record m, and for a child its allocated IRO. */
+static int
+record_scope(struct store *st, const struct merge_record *m,
+    struct store_scope *sc, const char **iro)
+{
+	uint8_t dispute[LIMIT_ID_LEN];
+	const char *via, *ref;
+	int rc;
+
+	memset(sc, 0, sizeof(*sc));
+	*iro = NULL;
+	if (strcmp(m->type, "child") == 0) {
+		sc->kind = STORE_SCOPE_CHILD;
+		memcpy(sc->child, m->record, LIMIT_ID_LEN);
+		if ((*iro = current_str(m, "iro")) == NULL)
+			*iro = "";
+		return 0;
+	}
+	if (strcmp(m->type, "dispute_stage") == 0)
+		via = "dispute";
+	else if ((via = domain_child_ref(m->type)) == NULL) {
+		sc->kind = STORE_SCOPE_COUNCIL;
+		return 0;
+	}
+	ref = current_str(m, via);
+	if (ref == NULL || strlen(ref) != 2 * LIMIT_ID_LEN ||
+	    hex_decode(ref, sc->child, LIMIT_ID_LEN) != 0) {
+		memset(sc, 0, sizeof(*sc));
+		return 0;
+	}
+	sc->kind = STORE_SCOPE_CHILD;
+	if (strcmp(via, "dispute") != 0)
+		return 0;
+	/* A stage is about whatever child its dispute is about. */
+	memcpy(dispute, sc->child, LIMIT_ID_LEN);
+	rc = store_record_scope(st, dispute, sc);
+	if (rc == IRO_ENOTFOUND)
+		rc = dispute_scope(st, dispute, sc);
+	if (rc == 0 && sc->kind != STORE_SCOPE_CHILD)
+		memset(sc, 0, sizeof(*sc));
+	return rc;
+}
+
 int
 ledger_refresh(struct store *st, const uint8_t rec[LIMIT_ID_LEN])
 {
+	struct store_scope sc;
+	const char *iro;
 	const struct change **ptrs = NULL;
 	struct change *changes = NULL;
 	struct merge_record m;
@@ -456,11 +556,34 @@ ledger_refresh(struct store *st, const uint8_t rec[LIMIT_ID_LEN])
 	}
 	for (i = 0; i < n; i++)
 		ptrs[i] = &changes[i];
-	if ((rc = merge_record(ptrs, n, &m)) == 0)
-		rc = store_record_put(st, &m);
+	if ((rc = merge_record(ptrs, n, &m)) == 0 &&
+	    (rc = record_scope(st, &m, &sc, &iro)) == 0)
+		rc = store_record_put(st, &m, &sc, iro);
 out:
 	merge_record_clear(&m);
 	free(ptrs);
 	change_free_array(changes, n);
+	return rc;
+}
+
+int
+ledger_rescope(struct store *st)
+{
+	uint8_t (*ids)[LIMIT_ID_LEN] = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	if ((rc = store_unscoped(st, &ids, &n)) != 0 || n == 0)
+		return rc;
+	if ((rc = store_begin(st)) != 0)
+		goto out;
+	for (i = 0; i < n && rc == 0; i++)
+		rc = ledger_refresh(st, ids[i]);
+	if (rc == 0)
+		rc = store_commit(st);
+	else
+		store_rollback(st);
+out:
+	free(ids);
 	return rc;
 }

@@ -23,6 +23,8 @@ struct ledger_sender {
 	const uint8_t *device;          /* LIMIT_ID_LEN bytes */
 	const char *username;
 	enum schema_role role;
+	const char *team;               /* the user's team, "" = none */
+	uint64_t last_pull_ms;          /* the device's last pull, 0 never */
 };
 
 /*
@@ -87,10 +89,22 @@ int ledger_author(struct store *st, uint64_t now_ms, struct change *c);
 
 /*
  * ledger_refresh - merge every accepted change of record rec again and
- * store the result as the record's materialised state.  A record without
- * accepted changes is left alone.  Returns 0 or the failure of the store
- * or merge_record().
+ * store the result as the record's materialised state, with its scope:
+ * a child record is about itself and allocated to its `iro`; a record
+ * of a type about a child (domain_child_ref()) is about the child its
+ * reference names; a dispute stage is about its dispute's child; any
+ * other record is council-wide.  A reference the server cannot follow
+ * gives a scope of nobody (store.h): such a record is sent to no device.
+ * A record without accepted changes is left alone.  Returns 0 or the
+ * failure of the store or merge_record().
  */
 int ledger_refresh(struct store *st, const uint8_t rec[LIMIT_ID_LEN]);
+
+/*
+ * ledger_rescope - refresh every record the store holds without a scope
+ * (one upgraded from a layout before scopes), in one transaction.  Cheap
+ * when there are none.  Returns 0 or a store or merge failure.
+ */
+int ledger_rescope(struct store *st);
 
 #endif

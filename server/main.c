@@ -34,6 +34,9 @@ static const char usage_text[] =
 	"           [--reviews FILE] --allocations FILE\n"
 	"                                       import an SSDA903 extract"
 	" (CSV tables)\n"
+	"  allocate --data DIR --child CHILD --iro USERNAME [--reason TEXT]\n"
+	"                                       allocate a child to an IRO"
+	" (id or child_id)\n"
 	"  export reviews|visits|decisions --data DIR --from DATE --to DATE\n"
 	"           [--out FILE]               write CSV (the SSDA903 Reviews"
 	" table, ...)\n"
@@ -79,6 +82,7 @@ static const struct command commands[] = {
 	{ "device", "revoke", cmd_device_revoke },
 	{ "import", NULL, cmd_import },
 	{ "import-903", NULL, cmd_import903 },
+	{ "allocate", NULL, cmd_allocate },
 	{ "export", NULL, cmd_export },
 	{ "holidays", "import", cmd_holidays_import },
 	{ "holidays", "add", cmd_holidays_add },

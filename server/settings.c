@@ -288,25 +288,21 @@ settings_rederive(struct store *st, uint64_t now_ms, const char *council,
 }
 
 int
-settings_set(struct store *st, uint64_t now_ms, const char *name,
-    const char *value, struct settings_result *res, char *why,
-    size_t whylen)
+settings_set_tx(struct store *st, uint64_t now_ms, const char *name,
+    const char *value, struct settings_result *res,
+    uint8_t id[LIMIT_ID_LEN], char *why, size_t whylen)
 {
 	struct upsert_field f[2] = {
 		{ .name = "name", .value = { .type = VALUE_STR } },
 		{ .name = "value", .value = { .type = VALUE_STR } },
 	};
-	uint8_t id[LIMIT_ID_LEN];
 	enum upsert_state state;
 	bool found;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
-	if ((rc = settings_check(name, value, why, whylen)) != 0)
-		return rc;
-	if ((rc = store_begin(st)) != 0)
-		return why_set(why, whylen, rc, "%s", store_errmsg(st));
-	if ((rc = check_formal(st, name, value, why, whylen)) != 0 ||
+	if ((rc = settings_check(name, value, why, whylen)) != 0 ||
+	    (rc = check_formal(st, name, value, why, whylen)) != 0 ||
 	    (rc = upsert_find(st, "setting", "name", name, id, &found)) != 0)
 		goto out;
 	f[0].value.s = (char *)(uintptr_t)name;
@@ -319,14 +315,34 @@ settings_set(struct store *st, uint64_t now_ms, const char *name,
 	if (rc == 0 && res->changed && strcmp(name, COUNCIL) == 0)
 		rc = settings_rederive(st, now_ms, value, &res->children,
 		    &res->changes, why, whylen);
-	if (rc == 0)
-		rc = store_commit(st);
 out:
 	if (rc != 0) {
-		store_rollback(st);
 		if (rc == IRO_EIO || rc == IRO_EBUSY)
 			why_set(why, whylen, rc, "%s", store_errmsg(st));
 		memset(res, 0, sizeof(*res));
 	}
+	return rc;
+}
+
+int
+settings_set(struct store *st, uint64_t now_ms, const char *name,
+    const char *value, struct settings_result *res, char *why,
+    size_t whylen)
+{
+	uint8_t id[LIMIT_ID_LEN];
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if ((rc = settings_check(name, value, why, whylen)) != 0)
+		return rc;
+	if ((rc = store_begin(st)) != 0)
+		return why_set(why, whylen, rc, "%s", store_errmsg(st));
+	rc = settings_set_tx(st, now_ms, name, value, res, id, why, whylen);
+	if (rc == 0 && (rc = store_commit(st)) != 0) {
+		why_set(why, whylen, rc, "%s", store_errmsg(st));
+		memset(res, 0, sizeof(*res));
+	}
+	if (rc != 0)
+		store_rollback(st);
 	return rc;
 }

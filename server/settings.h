@@ -68,6 +68,16 @@ int settings_set(struct store *st, uint64_t now_ms, const char *name,
     size_t whylen);
 
 /*
+ * settings_set_tx - settings_set's write inside the caller's transaction,
+ * which it neither begins nor ends (on failure the caller rolls back),
+ * so that other writes - the audit entry of the change - commit with it.
+ * id gets the setting record's id.  Returns as settings_set does.
+ */
+int settings_set_tx(struct store *st, uint64_t now_ms, const char *name,
+    const char *value, struct settings_result *res,
+    uint8_t id[LIMIT_ID_LEN], char *why, size_t whylen);
+
+/*
  * settings_out_of_area - whether a placement in council code pc is out
  * of the area of council `council`: 1 or 0 (codes compared ignoring
  * case), or -1 when either is unknown (NULL or "").  Pure.

@@ -149,6 +149,7 @@ struct store_device {
 	bool revoked;
 	uint64_t enrolled_ms;
 	uint64_t last_sync_ms;                      /* 0 = never */
+	uint64_t last_pull_ms;                      /* 0 = never */
 };
 
 /* store_device_add - register d (d->revoked and last_sync_ms ignored).
@@ -164,8 +165,12 @@ int store_device_list(struct store *st, struct store_device **out,
 /* store_device_revoke - refuse the device from now on.  Returns 0 or
  * IRO_ENOTFOUND. */
 int store_device_revoke(struct store *st, const uint8_t id[LIMIT_ID_LEN]);
-/* store_device_synced - record a sync by the device at now_ms. */
+/* store_device_synced - record a sync by the device at now_ms.
+ * store_device_pulled - the same for a pull, which also tells the device
+ * its scope: from then on it knows of every reallocation before now_ms. */
 int store_device_synced(struct store *st, const uint8_t id[LIMIT_ID_LEN],
+    uint64_t now_ms);
+int store_device_pulled(struct store *st, const uint8_t id[LIMIT_ID_LEN],
     uint64_t now_ms);
 
 /*
@@ -254,9 +259,66 @@ void store_record_clear(struct store_record *r);
 /* store_record_free_array - clear each of n records, then free(a). */
 void store_record_free_array(struct store_record *a, size_t n);
 
-/* store_record_put - replace the materialised state of m->record with m
- * (borrowed). */
-int store_record_put(struct store *st, const struct merge_record *m);
+/*
+ * Scopes: which child each record is about, and to whom each child is
+ * allocated.  A device is sent a record's changes only when the record
+ * is about no child (council-wide: holidays, settings) or about a child
+ * in its user's scope (store_scope_children).  The caller (the ledger)
+ * decides a record's scope from the domain; the store only keeps it.
+ */
+enum store_scope_kind {
+	STORE_SCOPE_NONE = 0,       /* about a child nobody can name: sent to
+	                             * no device */
+	STORE_SCOPE_COUNCIL = 1,    /* about no child: sent to every device */
+	STORE_SCOPE_CHILD = 2,      /* about `child` */
+};
+
+struct store_scope {
+	enum store_scope_kind kind;
+	uint8_t child[LIMIT_ID_LEN];            /* STORE_SCOPE_CHILD only */
+};
+
+/*
+ * store_record_put - replace the materialised state of m->record with m
+ * (borrowed), about the child that scope names (borrowed; NULL:
+ * STORE_SCOPE_NONE).  For a child record, iro is the username of the
+ * allocated IRO ("" for none) and becomes the child's allocation; NULL
+ * for every other type.
+ */
+int store_record_put(struct store *st, const struct merge_record *m,
+    const struct store_scope *scope, const char *iro);
+
+/* store_record_scope - the scope saved with record rec.  Returns 0 or
+ * IRO_ENOTFOUND (not materialised with a scope). */
+int store_record_scope(struct store *st, const uint8_t rec[LIMIT_ID_LEN],
+    struct store_scope *out);
+
+/*
+ * store_unscoped - records materialised before scopes existed (a store
+ * upgraded from an older layout), in id order, for the caller to put
+ * again with their scope.  *out is malloc'd (NULL if none); caller frees.
+ */
+int store_unscoped(struct store *st, uint8_t (**out)[LIMIT_ID_LEN],
+    size_t *n);
+
+/* Who is asking: the scope of an IRO is the children allocated to them;
+ * of a manager, the children allocated to IROs of their team (a team
+ * named "" has none) and those allocated to nobody; of anyone else,
+ * none. */
+struct store_viewer {
+	enum schema_role role;
+	const char *username;
+	const char *team;                       /* "" = none */
+};
+
+/*
+ * store_scope_children - the children in v's scope, sorted bytewise
+ * without duplicates (scope.h).  *out is malloc'd (NULL if none); caller
+ * frees.  Returns 0, IRO_ETOOBIG (over LIMIT_SCOPE_CHILDREN), IRO_ENOMEM
+ * or IRO_EIO.
+ */
+int store_scope_children(struct store *st, const struct store_viewer *v,
+    uint8_t (**out)[LIMIT_ID_LEN], size_t *n);
 
 /* store_record_get - the materialised record id.  Returns 0 or
  * IRO_ENOTFOUND. */
@@ -275,14 +337,23 @@ int store_record_find(struct store *st, const char *type,
 
 /* ---- pull ---- */
 
-/* One pull: which device asks (its own changes are left out), for which
- * user (where access scopes filter), from where and how much. */
+/*
+ * One pull: which device asks, for whom (whose scope filters what is
+ * sent), from where and how much.  A main pull (nchildren 0) leaves the
+ * device's own changes out.  A backfill names children (the caller has
+ * checked they are in the viewer's scope) and returns every accepted
+ * change of their records at positions in (cursor, until], the device's
+ * own included: it may have forgotten them.
+ */
 struct store_pull_query {
 	const uint8_t *device;
-	const char *username;
+	const struct store_viewer *viewer;
 	uint64_t cursor;
 	uint32_t limit;                     /* changes, >= 1 */
 	size_t max_bytes;                   /* sum of wire_change_size() */
+	const uint8_t (*children)[LIMIT_ID_LEN];   /* backfill: borrowed */
+	size_t nchildren;                   /* 0..LIMIT_BACKFILL_CHILDREN */
+	uint64_t until;                     /* backfill: last position */
 };
 
 struct store_pull_page {
@@ -294,9 +365,12 @@ struct store_pull_page {
 
 /*
  * store_pull - the accepted changes after q->cursor in log order that
- * q's device may see, at most q->limit of them and q->max_bytes in all
- * (but always at least one if any waits).  out->cursor is the last
- * position examined; out->more tells whether another page waits.
+ * q's viewer may see (or, for a backfill, of q's children up to
+ * q->until), at most q->limit of them and q->max_bytes in all (but
+ * always at least one if any waits).  out->cursor is the last position
+ * examined; out->more tells whether another page waits.  IRO_EINVAL for
+ * a query without device or viewer, a limit out of range, too many
+ * children or until < cursor.
  */
 int store_pull(struct store *st, const struct store_pull_query *q,
     struct store_pull_page *out);

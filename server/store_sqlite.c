@@ -25,7 +25,7 @@
 #include "store_sqlite.h"
 
 #define STORE_DB_NAME "server.db"
-#define STORE_LAYOUT 2          /* bump when the tables change */
+#define STORE_LAYOUT 3          /* bump when the tables change */
 #define STORE_BUSY_MS 10000     /* wait this long for another writer */
 
 /* Layout 1: the tables every store has. */
@@ -113,6 +113,32 @@ static const char layout2_sql[] =
 	" WHEN EXISTS (SELECT 1 FROM log WHERE pos = NEW.pos)"
 	" BEGIN SELECT RAISE(ABORT, 'the change log is append-only'); END;";
 
+/* Layout 3 adds scopes: the child each record is about (kind: 0 none,
+ * 1 council-wide, 2 a child) and the IRO each child is allocated to.
+ * Records of an upgraded store get their scope when the server next
+ * opens it (store_unscoped). */
+static const char layout3_sql[] =
+	"CREATE TABLE rscope ("
+	" rec BLOB PRIMARY KEY, kind INTEGER NOT NULL, child BLOB)"
+	" WITHOUT ROWID;"
+	"CREATE INDEX rscope_child ON rscope(child) WHERE kind = 2;"
+	"CREATE TABLE alloc ("
+	" child BLOB PRIMARY KEY, iro TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX alloc_iro ON alloc(iro);"
+	"ALTER TABLE devices ADD COLUMN last_pull_ms INTEGER NOT NULL"
+	" DEFAULT 0;";
+
+/* The children a viewer may see (parameters 4 to 6: ss_bind_viewer);
+ * the same words in the pull and in the scope listing, so the two can
+ * never disagree. */
+#define VISIBLE_CHILDREN \
+	"SELECT a.child FROM alloc a WHERE (?4 = 1 AND a.iro = ?5)" \
+	" OR (?4 = 2 AND (a.iro = '' OR a.iro IN (SELECT u.username" \
+	" FROM users u WHERE u.team = ?6 AND u.team <> '')))"
+
+#define P8(a, b, c, d, e, f, g, h) \
+	"?" #a ",?" #b ",?" #c ",?" #d ",?" #e ",?" #f ",?" #g ",?" #h
+
 /* The statement cache: every statement is prepared once per handle. */
 static const char *const sql_text[SS_COUNT] = {
 	[SS_META_GET] = "SELECT value FROM meta WHERE key = ?1",
@@ -127,11 +153,14 @@ static const char *const sql_text[SS_COUNT] = {
 	[SS_DEVICE_ADD] = "INSERT INTO devices(id, username, name, pubkey,"
 	    " enrolled_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[SS_DEVICE_GET] = "SELECT id, username, name, pubkey, revoked,"
-	    " enrolled_ms, last_sync_ms FROM devices WHERE id = ?1",
+	    " enrolled_ms, last_sync_ms, last_pull_ms FROM devices"
+	    " WHERE id = ?1",
 	[SS_DEVICE_LIST] = "SELECT id, username, name, pubkey, revoked,"
-	    " enrolled_ms, last_sync_ms FROM devices"
+	    " enrolled_ms, last_sync_ms, last_pull_ms FROM devices"
 	    " ORDER BY enrolled_ms, id",
 	[SS_DEVICE_REVOKE] = "UPDATE devices SET revoked = 1 WHERE id = ?1",
+	[SS_DEVICE_PULLED] = "UPDATE devices SET last_sync_ms = ?2,"
+	    " last_pull_ms = ?2 WHERE id = ?1",
 	[SS_DEVICE_SYNCED] = "UPDATE devices SET last_sync_ms = ?2"
 	    " WHERE id = ?1",
 	[SS_NONCE_PRUNE] = "DELETE FROM nonces WHERE expires_ms <= ?1",
@@ -179,8 +208,12 @@ static const char *const sql_text[SS_COUNT] = {
 	    " JOIN records r ON r.id = f.rec WHERE f.name = ?2"
 	    " AND f.vtype = ?3 AND f.vint = ?4 AND r.type = ?1"
 	    " ORDER BY f.rec LIMIT 1",
-	[SS_PULL] = "SELECT pos, body FROM log WHERE pos > ?1"
-	    " AND status = 0 AND dev <> ?2 ORDER BY pos LIMIT ?3",
+	/* A record without a scope row is sent to nobody. */
+	[SS_PULL] = "SELECT l.pos, l.body FROM log l"
+	    " JOIN rscope s ON s.rec = l.rec WHERE l.pos > ?1"
+	    " AND l.status = 0 AND l.dev <> ?2 AND (s.kind = 1"
+	    " OR (s.kind = 2 AND s.child IN (" VISIBLE_CHILDREN ")))"
+	    " ORDER BY l.pos LIMIT ?3",
 	[SS_LAST_POS] = "SELECT coalesce(max(pos), 0) FROM log",
 	[SS_COUNT_CHANGES] = "SELECT count(*) FROM log WHERE status = 0",
 	[SS_COUNT_REFUSED] = "SELECT count(*) FROM log WHERE status = 1",
@@ -216,6 +249,26 @@ static const char *const sql_text[SS_COUNT] = {
 	    " WHERE entry = ?1 ORDER BY record",
 	[SS_REFERRERS] = "SELECT rec FROM fields WHERE name = ?1"
 	    " AND vstr = ?2 ORDER BY rec",
+	[SS_SCOPE_PUT] = "INSERT OR REPLACE INTO rscope(rec, kind, child)"
+	    " VALUES (?1, ?2, ?3)",
+	[SS_SCOPE_GET] = "SELECT kind, child FROM rscope WHERE rec = ?1",
+	[SS_ALLOC_PUT] = "INSERT OR REPLACE INTO alloc(child, iro)"
+	    " VALUES (?1, ?2)",
+	[SS_UNSCOPED] = "SELECT id FROM records WHERE id NOT IN"
+	    " (SELECT rec FROM rscope) ORDER BY id",
+	[SS_SCOPE_CHILDREN] = VISIBLE_CHILDREN " ORDER BY a.child",
+	/* Unused child slots are bound to NULL, which matches nothing. */
+	[SS_BACKFILL] = "SELECT l.pos, l.body FROM rscope s"
+	    " JOIN log l ON l.rec = s.rec AND l.status = 0"
+	    " WHERE s.kind = 2 AND s.child IN ("
+	    P8(4, 5, 6, 7, 8, 9, 10, 11) "," P8(12, 13, 14, 15, 16, 17, 18, 19)
+	    "," P8(20, 21, 22, 23, 24, 25, 26, 27) ","
+	    P8(28, 29, 30, 31, 32, 33, 34, 35) ","
+	    P8(36, 37, 38, 39, 40, 41, 42, 43) ","
+	    P8(44, 45, 46, 47, 48, 49, 50, 51) ","
+	    P8(52, 53, 54, 55, 56, 57, 58, 59) ","
+	    P8(60, 61, 62, 63, 64, 65, 66, 67) ")"
+	    " AND l.pos > ?1 AND l.pos <= ?2 ORDER BY l.pos LIMIT ?3",
 };
 
 int
@@ -576,8 +629,8 @@ db_connect(struct store *st, const char *path, int flags)
 }
 
 /* Bring the store to STORE_LAYOUT inside the caller's transaction:
- * create every table in an empty database, add layout 2's to a layout 1
- * store, leave a current one alone.  IRO_EVERSION for any other
+ * create every table in an empty database, add the later layouts' to an
+ * older store, leave a current one alone.  IRO_EVERSION for any other
  * layout. */
 static int
 upgrade_layout(struct store *st)
@@ -589,11 +642,15 @@ upgrade_layout(struct store *st)
 
 	if (rc == 0 && v == STORE_LAYOUT)
 		return 0;
-	if (rc == 0 && v == 1)
-		rc = exec_sql(st, layout2_sql, "upgrade the tables");
-	else if (rc == IRO_ENOTFOUND) {
+	if (rc == 0 && (v == 1 || v == 2)) {
+		if (v == 1)
+			rc = exec_sql(st, layout2_sql, "upgrade the tables");
+		if (rc == 0)
+			rc = exec_sql(st, layout3_sql, "upgrade the tables");
+	} else if (rc == IRO_ENOTFOUND) {
 		if ((rc = exec_sql(st, layout_sql, "create the tables")) != 0 ||
-		    (rc = exec_sql(st, layout2_sql, "create the tables")) != 0)
+		    (rc = exec_sql(st, layout2_sql, "create the tables")) != 0 ||
+		    (rc = exec_sql(st, layout3_sql, "create the tables")) != 0)
 			return rc;
 		crypto_random(id, sizeof(id));
 		if ((rc = ss_stmt(st, SS_META_PUT, &s)) != 0)

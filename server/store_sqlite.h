@@ -1,7 +1,6 @@
 /*
- * store_sqlite.h - private to the SQLite store (store_sqlite.c,
- * store_sqlite_acct.c, store_sqlite_log.c and store_sqlite_audit.c): the handle, the statement
- * cache and small helpers.
+ * store_sqlite.h - private to the SQLite store (store_sqlite*.c): the
+ * handle, the statement cache and small helpers.
  * Nothing else includes this file; callers use store.h.
  *
  * The ss_ prefix marks these internals of the store_sqlite module.
@@ -16,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "limits.h"
+#include "store.h"
 
 /* Every statement the store runs, prepared once per handle. */
 enum ss_stmt_id {
@@ -29,6 +29,7 @@ enum ss_stmt_id {
 	SS_DEVICE_LIST,
 	SS_DEVICE_REVOKE,
 	SS_DEVICE_SYNCED,
+	SS_DEVICE_PULLED,
 	SS_NONCE_PRUNE,
 	SS_NONCE_ADD,
 	SS_LOG_APPEND,
@@ -65,6 +66,12 @@ enum ss_stmt_id {
 	SS_AUDIT_GET,
 	SS_AUDIT_RECORDS,
 	SS_REFERRERS,
+	SS_SCOPE_PUT,
+	SS_SCOPE_GET,
+	SS_ALLOC_PUT,
+	SS_UNSCOPED,
+	SS_SCOPE_CHILDREN,
+	SS_BACKFILL,
 	SS_COUNT
 };
 
@@ -109,6 +116,17 @@ int ss_tx_leave(struct store *st, bool own, int rc);
  * a deferred transaction, which in WAL mode blocks no writer.  Leave it
  * with ss_tx_leave. */
 int ss_read_enter(struct store *st, bool *own);
+
+/* ss_scope_put - save record rec's scope (NULL: STORE_SCOPE_NONE) and,
+ * when iro is not NULL, the allocation of child rec, inside the caller's
+ * transaction. */
+int ss_scope_put(struct store *st, const uint8_t rec[LIMIT_ID_LEN],
+    const struct store_scope *scope, const char *iro);
+
+/* ss_bind_viewer - bind v to parameters 4 (the role: 1 an IRO, 2 a
+ * manager, 0 anyone else, who sees no child), 5 (the username) and 6
+ * (the team) of s. */
+void ss_bind_viewer(sqlite3_stmt *s, const struct store_viewer *v);
 
 /* ss_grow - make room for element n of the array *a (capacity *cap,
  * elements of sz bytes, at most max elements), zeroing new slots.

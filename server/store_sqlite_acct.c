@@ -251,6 +251,7 @@ read_device(sqlite3_stmt *s, struct store_device *d)
 	d->revoked = sqlite3_column_int(s, 4) != 0;
 	d->enrolled_ms = (uint64_t)sqlite3_column_int64(s, 5);
 	d->last_sync_ms = (uint64_t)sqlite3_column_int64(s, 6);
+	d->last_pull_ms = (uint64_t)sqlite3_column_int64(s, 7);
 	return 0;
 }
 
@@ -354,6 +355,20 @@ store_device_synced(struct store *st, const uint8_t id[LIMIT_ID_LEN],
 	sqlite3_bind_blob(s, 1, id, LIMIT_ID_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)now_ms);
 	return update_one(st, s, "record the sync");
+}
+
+int
+store_device_pulled(struct store *st, const uint8_t id[LIMIT_ID_LEN],
+    uint64_t now_ms)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((rc = ss_stmt(st, SS_DEVICE_PULLED, &s)) != 0)
+		return rc;
+	sqlite3_bind_blob(s, 1, id, LIMIT_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)now_ms);
+	return update_one(st, s, "record the pull");
 }
 
 /* ---- nonces ---- */

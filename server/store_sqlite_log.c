@@ -279,7 +279,8 @@ put_field(struct store *st, const uint8_t rec[LIMIT_ID_LEN],
 }
 
 int
-store_record_put(struct store *st, const struct merge_record *m)
+store_record_put(struct store *st, const struct merge_record *m,
+    const struct store_scope *scope, const char *iro)
 {
 	sqlite3_stmt *s;
 	size_t i;
@@ -302,7 +303,8 @@ store_record_put(struct store *st, const struct merge_record *m)
 	sqlite3_bind_int(s, 3, m->deleted ? 1 : 0);
 	sqlite3_bind_int64(s, 4,
 	    (sqlite3_int64)merge_record_conflicts(m));
-	rc = ss_exec(st, s, "save the record");
+	if ((rc = ss_exec(st, s, "save the record")) == 0)
+		rc = ss_scope_put(st, m->record, scope, iro);
 out:
 	return ss_tx_leave(st, own, rc);
 }
@@ -480,27 +482,57 @@ store_pull_page_clear(struct store_pull_page *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/*
- * Fill p from the rows after q->cursor.  Every accepted change is
- * visible to every user for now; access scopes will add their filter to
- * the SS_PULL query, which is why the query carries the user.
- */
+/* Position p as SQLite's integer (positions never reach the top). */
+static sqlite3_int64
+pos_arg(uint64_t p)
+{
+	return (sqlite3_int64)(p > INT64_MAX ? INT64_MAX : p);
+}
+
+/* The statement for q: the main pull through the viewer's scope, or a
+ * backfill of q's children. */
+static int
+pull_stmt(struct store *st, const struct store_pull_query *q,
+    sqlite3_stmt **out)
+{
+	sqlite3_stmt *s;
+	size_t i;
+	int rc;
+
+	if (q->nchildren == 0) {
+		if ((rc = ss_stmt(st, SS_PULL, &s)) != 0)
+			return rc;
+		sqlite3_bind_int64(s, 1, pos_arg(q->cursor));
+		sqlite3_bind_blob(s, 2, q->device, LIMIT_ID_LEN,
+		    SQLITE_STATIC);
+		ss_bind_viewer(s, q->viewer);
+	} else {
+		if ((rc = ss_stmt(st, SS_BACKFILL, &s)) != 0)
+			return rc;
+		sqlite3_bind_int64(s, 1, pos_arg(q->cursor));
+		sqlite3_bind_int64(s, 2, pos_arg(q->until));
+		for (i = 0; i < q->nchildren; i++)
+			sqlite3_bind_blob(s, 4 + (int)i, q->children[i],
+			    LIMIT_ID_LEN, SQLITE_STATIC);
+	}
+	/* One row past the page tells whether another page waits. */
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)q->limit + 1);
+	*out = s;
+	return 0;
+}
+
+/* Fill p from the rows after q->cursor that q may see. */
 static int
 pull_rows(struct store *st, const struct store_pull_query *q,
     struct store_pull_page *p)
 {
 	size_t cap = 0, bytes = WIRE_PULL_OVERHEAD, sz;
-	uint64_t cursor = q->cursor > INT64_MAX ? INT64_MAX : q->cursor;
 	sqlite3_stmt *s;
 	struct change c;
 	int rc, step;
 
-	if ((rc = ss_stmt(st, SS_PULL, &s)) != 0)
+	if ((rc = pull_stmt(st, q, &s)) != 0)
 		return rc;
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)cursor);
-	sqlite3_bind_blob(s, 2, q->device, LIMIT_ID_LEN, SQLITE_STATIC);
-	/* One row past the page tells whether another page waits. */
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)q->limit + 1);
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		if (p->n == q->limit) {
 			p->more = true;
@@ -545,14 +577,20 @@ store_pull(struct store *st, const struct store_pull_query *q,
 
 	memset(out, 0, sizeof(*out));
 	if (q->limit == 0 || q->limit > LIMIT_PULL_CHANGES ||
-	    q->device == NULL)
+	    q->device == NULL || q->viewer == NULL ||
+	    q->nchildren > LIMIT_BACKFILL_CHILDREN ||
+	    (q->nchildren > 0 && (q->children == NULL ||
+	    q->until < q->cursor)))
 		return IRO_EINVAL;
 	/* One transaction: the page and the last position must agree. */
 	if ((rc = ss_read_enter(st, &own)) != 0)
 		return rc;
 	out->cursor = q->cursor;
 	rc = pull_rows(st, q, out);
-	if (rc == 0 && !out->more) {
+	if (rc == 0 && !out->more && q->nchildren > 0) {
+		/* A backfill is complete once it reaches its bound. */
+		out->cursor = q->until;
+	} else if (rc == 0 && !out->more) {
 		/* Everything up to the end was examined, including rows
 		 * this device may not see: the next pull starts past them. */
 		rc = ss_count(st, SS_LAST_POS, &last);

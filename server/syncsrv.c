@@ -14,6 +14,7 @@
 #include "hex.h"
 #include "iro_error.h"
 #include "ledger.h"
+#include "scope.h"
 #include "sig.h"
 #include "syncsrv.h"
 #include "wire.h"
@@ -459,6 +460,8 @@ do_push(struct syncsrv *s, struct req_ctx *rc, const struct http_request *r,
 	who.device = dev.id;
 	who.username = user.username;
 	who.role = user.role;
+	who.team = user.team;
+	who.last_pull_ms = dev.last_pull_ms;
 	pthread_mutex_lock(&s->mu);
 	now = now_ms(s);
 	pa.rc = rc;
@@ -486,39 +489,112 @@ out:
 	wire_push_req_clear(&req);
 }
 
-/* Read a page for q and audit what goes out, in one transaction: what
- * the log says was sent is exactly what was read. */
+/* What one pull answers: a page of changes, or the device's scope. */
+struct pull_out {
+	struct store_pull_page page;
+	bool scope_page;
+	uint8_t (*scope)[LIMIT_ID_LEN];     /* malloc'd */
+	size_t nscope;
+};
+
+static void
+pull_out_clear(struct pull_out *o)
+{
+	store_pull_page_clear(&o->page);
+	free(o->scope);
+	memset(o, 0, sizeof(*o));
+}
+
+/*
+ * Decide what the pull answers, against the viewer's scope as it stands
+ * in this transaction: a backfill reads only those of its children that
+ * are (still) in scope; a main pull whose digest is not the scope's gets
+ * the scope instead of changes, so the device can forget and backfill
+ * before it reads on.
+ */
+static int
+pull_read(struct syncsrv *s, const struct wire_pull_req *req,
+    struct store_pull_query *q, struct pull_out *o)
+{
+	uint8_t digest[LIMIT_SCOPE_DIGEST_LEN];
+	uint8_t kids[LIMIT_BACKFILL_CHILDREN][LIMIT_ID_LEN];
+	size_t i, n = 0;
+	int err;
+
+	if ((err = store_scope_children(s->st, q->viewer, &o->scope,
+	    &o->nscope)) != 0)
+		return err;
+	if (req->nchildren > 0) {
+		for (i = 0; i < req->nchildren; i++)
+			if (scope_has((const uint8_t (*)[LIMIT_ID_LEN])o->scope,
+			    o->nscope, req->children[i]))
+				memcpy(kids[n++], req->children[i],
+				    LIMIT_ID_LEN);
+		if (n == 0) {
+			/* Nothing asked for is still in scope: done. */
+			o->page.cursor = req->until;
+			return 0;
+		}
+		q->children = (const uint8_t (*)[LIMIT_ID_LEN])kids;
+		q->nchildren = n;
+		q->until = req->until;
+		err = store_pull(s->st, q, &o->page);
+		q->children = NULL;
+		return err;
+	}
+	scope_digest((const uint8_t (*)[LIMIT_ID_LEN])o->scope, o->nscope,
+	    digest);
+	if (!req->has_scope ||
+	    memcmp(digest, req->scope, sizeof(digest)) != 0) {
+		o->scope_page = true;
+		o->page.cursor = req->cursor;
+		o->page.more = true;
+		return 0;
+	}
+	return store_pull(s->st, q, &o->page);
+}
+
+/* Read what the pull answers and audit what goes out, in one
+ * transaction: what the log says was sent is exactly what was read. */
 static int
 pull_page(struct syncsrv *s, const struct req_ctx *rc,
-    const struct store_pull_query *q, struct store_pull_page *page)
+    const struct wire_pull_req *req, struct store_pull_query *q,
+    struct pull_out *o)
 {
 	struct store_audit a;
 	uint64_t now = now_ms(s);
 	size_t cap = 0, i;
 	int err;
 
-	memset(page, 0, sizeof(*page));
+	memset(o, 0, sizeof(*o));
 	audit_begin(&a, rc, AUDIT_PULL, now);
 	if ((err = store_begin(s->st)) != 0)
 		return err;
-	if ((err = store_pull(s->st, q, page)) != 0)
+	if ((err = pull_read(s, req, q, o)) != 0)
 		goto out;
-	for (i = 0; i < page->n && err == 0; i++)
-		err = audit_add_record(&a, &cap, page->changes[i].record);
-	snprintf(a.detail, sizeof(a.detail), "out: %zu changes of %zu "
-	    "records, cursor %llu to %llu%s", page->n, a.nrecords,
-	    (unsigned long long)q->cursor, (unsigned long long)page->cursor,
-	    page->more ? ", more" : "");
+	for (i = 0; i < o->page.n && err == 0; i++)
+		err = audit_add_record(&a, &cap, o->page.changes[i].record);
+	if (o->scope_page)
+		snprintf(a.detail, sizeof(a.detail), "scope: %zu children, "
+		    "cursor %llu", o->nscope, (unsigned long long)q->cursor);
+	else
+		snprintf(a.detail, sizeof(a.detail), "out: %zu changes of "
+		    "%zu records, %s%zu children, cursor %llu to %llu%s",
+		    o->page.n, a.nrecords, req->nchildren > 0 ?
+		    "backfill of " : "scope ", req->nchildren > 0 ?
+		    req->nchildren : o->nscope, (unsigned long long)q->cursor,
+		    (unsigned long long)o->page.cursor,
+		    o->page.more ? ", more" : "");
 	if (err == 0)
 		err = store_audit_append(s->st, &a, NULL);
 	if (err == 0)
-		err = store_device_synced(s->st, q->device, now);
+		err = store_device_pulled(s->st, q->device, now);
 out:
 	free(a.records);
 	if (err == 0 && (err = store_commit(s->st)) == 0)
 		return 0;
 	store_rollback(s->st);
-	store_pull_page_clear(page);
+	pull_out_clear(o);
 	return err;
 }
 
@@ -527,7 +603,8 @@ do_pull(struct syncsrv *s, struct req_ctx *rc, const struct http_request *r,
     struct http_response *resp)
 {
 	struct store_pull_query q;
-	struct store_pull_page page;
+	struct store_viewer viewer;
+	struct pull_out o;
 	struct wire_pull_req req;
 	struct wire_pull_resp out;
 	struct store_device dev;
@@ -545,33 +622,50 @@ do_pull(struct syncsrv *s, struct req_ctx *rc, const struct http_request *r,
 		reply_decode_error(s, resp, err, why);
 		return;
 	}
+	viewer.role = user.role;
+	viewer.username = user.username;
+	viewer.team = user.team;
 	memset(&q, 0, sizeof(q));
 	q.device = dev.id;
-	q.username = user.username;
+	q.viewer = &viewer;
 	q.cursor = req.cursor;
 	q.limit = req.limit < 1 ? 1 : req.limit > LIMIT_PULL_CHANGES ?
 	    LIMIT_PULL_CHANGES : req.limit;
 	q.max_bytes = LIMIT_BODY_MAX;
 	pthread_mutex_lock(&s->mu);
-	err = pull_page(s, rc, &q, &page);
+	err = pull_page(s, rc, &req, &q, &o);
 	pthread_mutex_unlock(&s->mu);
+	if (err == IRO_ETOOBIG) {
+		reply_internal(s, resp, err, "list the user's caseload (over "
+		    "the limit of children one device may hold)");
+		return;
+	}
 	if (err != 0) {
 		reply_internal(s, resp, err, "read the change log");
 		return;
 	}
 	rc->audited = true;
 	memset(&out, 0, sizeof(out));
-	out.nchanges = page.n;
-	out.changes = page.changes;     /* borrowed from page */
-	out.cursor = page.cursor;
-	out.more = page.more;
+	out.nchanges = o.page.n;
+	out.changes = o.page.changes;       /* borrowed from o */
+	out.cursor = o.page.cursor;
+	out.more = o.page.more;
 	out.time_ms = now_ms(s);
+	out.has_scope = o.scope_page;
+	out.nscope = o.scope_page ? o.nscope : 0;
+	out.scope = o.scope_page ? o.scope : NULL;
 	err = wire_encode_pull_resp(&out, &buf, &len);
 	reply_ok(s, resp, err, buf, len);
-	snprintf(resp->note, sizeof(resp->note), "'%s' %zu changes, cursor "
-	    "%llu%s", user.username, page.n,
-	    (unsigned long long)page.cursor, page.more ? ", more" : "");
-	store_pull_page_clear(&page);
+	if (o.scope_page)
+		snprintf(resp->note, sizeof(resp->note), "'%s' scope of %zu "
+		    "children", user.username, o.nscope);
+	else
+		snprintf(resp->note, sizeof(resp->note), "'%s' %zu changes, "
+		    "cursor %llu%s%s", user.username, o.page.n,
+		    (unsigned long long)o.page.cursor,
+		    o.page.more ? ", more" : "",
+		    req.nchildren > 0 ? " (backfill)" : "");
+	pull_out_clear(&o);
 }
 
 /* ---- routing ---- */

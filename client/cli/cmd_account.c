@@ -61,9 +61,22 @@ run_sync(struct cli *c, struct iro *h, int json)
 		printf("sent %" PRIu64 ", received %" PRIu64 ", conflicts %"
 		    PRIu64 "\n", r.sent, r.received, r.conflicts);
 	}
-	if (r.refused > 0)
+	if (r.refused > 0 && r.children_out > 0)
+		cli_error(c, "the server refused %" PRIu64 " changes; it "
+		    "keeps them in its log, and those about children who "
+		    "left your caseload are no longer on this device (the "
+		    "rest: see iro status)", r.refused);
+	else if (r.refused > 0)
 		cli_error(c, "the server refused %" PRIu64 " changes; they "
 		    "are kept (see iro status)", r.refused);
+	if (r.children_in > 0)
+		cli_error(c, "%" PRIu64 " %s joined your caseload",
+		    r.children_in, r.children_in == 1 ? "child" : "children");
+	if (r.children_out > 0)
+		cli_error(c, "%" PRIu64 " %s left your caseload: every record "
+		    "of theirs is gone from this device (your edits were "
+		    "delivered first)", r.children_out,
+		    r.children_out == 1 ? "child" : "children");
 	return CLI_OK;
 }
 

@@ -121,6 +121,8 @@ out_sync(FILE *f, const struct iro_sync_result *r, double seconds)
 	set(o, "requests", juint(r->requests), &err);
 	set(o, "bytes_sent", juint(r->bytes_sent), &err);
 	set(o, "bytes_received", juint(r->bytes_received), &err);
+	set(o, "children_in", juint(r->children_in), &err);
+	set(o, "children_out", juint(r->children_out), &err);
 	set(o, "seconds", json_real(seconds), &err);
 	return emit(f, o, err);
 }

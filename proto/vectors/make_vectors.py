@@ -11,6 +11,7 @@ published: add new files instead.
     python3 proto/vectors/make_vectors.py --dump [NAME...] [--brief]
                                                    # annotated hex listing
 """
+import hashlib
 import os
 import struct
 import sys
@@ -67,8 +68,11 @@ def head(node):
         return h, "str %d" % n
     if kind == "bin":
         n = len(v)
-        assert n < 256
-        return b"\xc4" + bytes([n]), "bin %d" % n
+        if n < 1 << 8:
+            return b"\xc4" + bytes([n]), "bin %d" % n
+        if n < 1 << 16:
+            return b"\xc5" + struct.pack(">H", n), "bin %d" % n
+        return b"\xc6" + struct.pack(">I", n), "bin %d" % n
     if kind == "array":
         n = len(v)
         if n < 16:
@@ -143,8 +147,20 @@ SERVER = "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf"     # the server's own id
 REC = "7f3c9a1e5b2d4c6f8a0b1c2d3e4f5a6b"        # a note
 VISIT = "3b8e61d0c4a95f27e1d06b4c8a2f9e53"      # a visit
 CHILD = "c4f0a7e2d91b38564e0f2a7bc913d8e6"      # a child
+CHILD_B = "2d7c5b1e9f0a48368b1c2d3e4f5a6978"    # two children newly
+CHILD_C = "e81a3fc20b4d5e6f708192a3b4c5d6e7"    # allocated to the IRO
 PUBKEY = bytes(range(32)).hex()
 T0 = 1718000000000                              # 2024-06-10T06:13:20Z
+
+
+def scope_digest(ids):
+    """PROTOCOL.md section 5.8: BLAKE2b-256 of the tag and the sorted ids."""
+    data = b"".join(bytes.fromhex(i) for i in sorted(ids))
+    return hashlib.blake2b(b"IRO-SCOPE-1\n" + data, digest_size=32).digest()
+
+
+def scope_bin(ids):
+    return binary(b"".join(bytes.fromhex(i) for i in ids))
 
 
 def stamp(wall, counter, dev):
@@ -224,6 +240,26 @@ VECTORS = {
     "pull_resp_empty": mp(("v", uint(1)), ("changes", arr()),
                           ("cursor", uint(1236)), ("more", FALSE),
                           ("time", uint(T0 + 125000))),
+    # The device holds CHILD; its user's caseload is now CHILD_B and
+    # CHILD_C: the server answers with the new scope, and the device
+    # backfills the two children up to the cursor it had reached.
+    "pull_req_scope": mp(("v", uint(1)), ("cursor", uint(1234)),
+                         ("limit", uint(500)),
+                         ("scope", binary(scope_digest([CHILD])))),
+    "pull_resp_scope": mp(("v", uint(1)), ("changes", arr()),
+                          ("cursor", uint(1234)), ("more", TRUE),
+                          ("time", uint(T0 + 125000)),
+                          ("scope", scope_bin([CHILD_B, CHILD_C]))),
+    "pull_req_backfill": mp(("v", uint(1)), ("cursor", uint(0)),
+                            ("limit", uint(500)),
+                            ("children", arr(binary(CHILD_B),
+                                             binary(CHILD_C))),
+                            ("until", uint(1234))),
+    # Nothing is allocated to the user: the device is to hold no child.
+    "pull_resp_scope_empty": mp(("v", uint(1)), ("changes", arr()),
+                                ("cursor", uint(1234)), ("more", TRUE),
+                                ("time", uint(T0 + 125000)),
+                                ("scope", binary(b""))),
     "error": mp(("v", uint(1)), ("error", text("clock_skew")),
                 ("message", text("change stamped 412000 ms ahead of the "
                                  "server clock")),
@@ -245,6 +281,26 @@ def nested(depth):
     for _ in range(depth):
         node = arr(node)
     return node
+
+
+def child_id(i):
+    """The i-th of a run of distinct child ids."""
+    return "%02x" % i + CHILD[2:]
+
+
+def backfill(ids, cursor=0, until=1234):
+    pairs = [("v", uint(1)), ("cursor", uint(cursor)), ("limit", uint(500))]
+    if ids is not None:
+        pairs.append(("children", arr(*[binary(i) for i in ids])))
+    if until is not None:
+        pairs.append(("until", uint(until)))
+    return mp(*pairs)
+
+
+def scope_page(scope, changes=()):
+    return mp(("v", uint(1)), ("changes", arr(*changes)),
+              ("cursor", uint(1234)), ("more", TRUE),
+              ("time", uint(T0 + 125000)), ("scope", binary(scope)))
 
 
 PUSH = encode(VECTORS["push_req"])
@@ -358,7 +414,31 @@ INVALID = [
     ("bad_change_in_push", "push_req", "EINVAL",
      mp(("v", uint(1)), ("changes", arr(
          MINI, change(DEV, 2, "note", REC, "text", text("x"), (T0, 1),
-                      "")))))
+                      ""))))),
+    ("children_empty", "pull_req", "EPROTO", backfill([])),
+    ("children_over", "pull_req", "ETOOBIG",
+     backfill([child_id(i) for i in range(65)])),
+    ("child_short", "pull_req", "EPROTO", backfill([CHILD_B, CHILD[:30]])),
+    ("children_duplicate", "pull_req", "EPROTO",
+     backfill([CHILD_B, CHILD_C, CHILD_B])),
+    ("until_alone", "pull_req", "EPROTO", backfill(None)),
+    ("children_no_until", "pull_req", "EPROTO",
+     backfill([CHILD_B, CHILD_C], until=None)),
+    ("until_before_cursor", "pull_req", "EPROTO",
+     backfill([CHILD_B, CHILD_C], cursor=1234, until=1233)),
+    ("scope_digest_short", "pull_req", "EPROTO",
+     mp(("v", uint(1)), ("cursor", uint(1234)), ("limit", uint(500)),
+        ("scope", binary(scope_digest([CHILD])[:31])))),
+    ("scope_ragged", "pull_resp", "EPROTO",
+     scope_page(bytes.fromhex(CHILD_B) + b"\x00")),
+    ("scope_unsorted", "pull_resp", "EPROTO",
+     scope_page(bytes.fromhex(CHILD_C + CHILD_B))),
+    ("scope_duplicate", "pull_resp", "EPROTO",
+     scope_page(bytes.fromhex(CHILD_B + CHILD_B))),
+    ("scope_over", "pull_resp", "ETOOBIG",
+     scope_page(b"".join(struct.pack(">QQ", 0, i) for i in range(4097)))),
+    ("scope_with_changes", "pull_resp", "EPROTO",
+     scope_page(bytes.fromhex(CHILD_B + CHILD_C), [MINI])),
 ]
 
 

@@ -182,16 +182,23 @@ kill9_server() {
 
 # ---- fixtures ----------------------------------------------------------
 
-# new_server DATA CSV USER...: init DATA, add each USER as an IRO (their
-# password is "pw-USER"), import CSV.  Prints nothing on success.
+# new_server [--team TEAM] DATA CSV USER...: init DATA, add each USER as
+# an IRO (their password is "pw-USER"; in TEAM when given, else in no
+# team), import CSV.  Prints nothing on success.
 new_server() {
+	_team=""
+	if [ "$1" = --team ]; then
+		_team=$2
+		shift 2
+	fi
 	_data=$1
 	_csv=$2
 	shift 2
 	srv init --data "$_data" >/dev/null || return 1
 	for _u in "$@"; do
 		printf 'pw-%s\n' "$_u" | srv user add --data "$_data" \
-			--username "$_u" --role iro >/dev/null || return 1
+			--username "$_u" --role iro ${_team:+--team "$_team"} \
+			>/dev/null || return 1
 	done
 	srv import --data "$_data" "$_csv" >/dev/null
 }

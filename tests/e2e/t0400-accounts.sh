@@ -15,7 +15,9 @@ new_server "$TMP/srv" "$TMP/kids.csv" asha.patel ben.jones ||
 	bail "cannot set up"
 start_server "$TMP/srv" || bail "cannot start the server"
 enrol "$A" asha.patel >/dev/null || bail "cannot enrol"
-child=$(sed -n 2p "$TMP/kids.csv" | cut -d, -f1)
+# A child of asha's: her device holds only her own caseload.
+child=$(awk -F, '$5 == "asha.patel" { print $1; exit }' "$TMP/kids.csv")
+[ -n "$child" ] || bail "no child of asha.patel in the caseload"
 
 run iro --home "$A" sync
 is "$RC" 0 "an enabled user's device syncs"

@@ -2,14 +2,15 @@
 # t0410 - the audit log: after a push by one device and a pull by
 # another, `iro-server audit --child` answers who changed and who received
 # the child's records (its own, a note, a dispute and the dispute's stage)
-# and leaves out what concerns other children; refusals are recorded with
-# the address; the filters hold; and the database itself refuses UPDATE
-# and DELETE of audit rows.
+# and who imported it (the command line, by Unix user), and leaves out
+# what concerns other children; refusals are recorded with the address;
+# the filters hold; and the database itself refuses UPDATE and DELETE of
+# audit rows.
 . tests/e2e/lib.sh
 
 command -v sqlite3 >/dev/null 2>&1 || bail "no sqlite3 command"
 
-plan 23
+plan 24
 
 A="$TMP/a"
 B="$TMP/b"
@@ -51,10 +52,17 @@ is "$(jget "$J" "[.[] | select(.action == \"pull\" and .device == \"$devB\")
 is "$(jget "$J" "[.[] | select(.action == \"pull\" and .device == \"$devA\")
 	| .records[] | select(. == \"$kid1rec\")] | length")" 1 \
 	"and A's first pull, which brought the child's own record"
-is "$(jget "$J" '[.[] | .user] | unique | join(",")')" "asha.patel" \
-	"every entry names the user"
-is "$(jget "$J" '[.[] | select(.address != "127.0.0.1")] | length')" 0 \
-	"and the address"
+# The devices' entries; the command line's own (the import) have no
+# account, device or address.
+is "$(jget "$J" '[.[] | select(.device != null) | .user] | unique |
+	join(",")')" "asha.patel" "every entry of a device names the user"
+is "$(jget "$J" '[.[] | select(.device != null) |
+	select(.address != "127.0.0.1")] | length')" 0 "and the address"
+me=$(id -un 2>/dev/null || id -u)
+is "$(jget "$J" "[.[] | select(.action == \"import\" and .user == null and
+	.device == null and .address == null and (.detail | test(
+	\"^imported '.*/kids[.]csv': .*; by unix user '$me'\$\")))] | length")" 1 \
+	"the import is audited too, by Unix user, with no account or address"
 is "$(jget "$J" '[.[] | select(.action == "enrol")] | length')" 0 \
 	"enrolments concern no child's record"
 

@@ -134,7 +134,14 @@ eq_pull_req(const void *pa, const void *pb)
 {
 	const struct wire_pull_req *a = pa, *b = pb;
 
-	return a->cursor == b->cursor && a->limit == b->limit;
+	return a->cursor == b->cursor && a->limit == b->limit &&
+	    a->has_scope == b->has_scope &&
+	    (!a->has_scope ||
+	    memcmp(a->scope, b->scope, sizeof(a->scope)) == 0) &&
+	    a->nchildren == b->nchildren &&
+	    (a->nchildren == 0 || (a->until == b->until &&
+	    memcmp(a->children, b->children,
+	    a->nchildren * sizeof(a->children[0])) == 0));
 }
 
 static bool
@@ -142,6 +149,10 @@ eq_pull_resp(const void *pa, const void *pb)
 {
 	const struct wire_pull_resp *a = pa, *b = pb;
 
+	if (a->has_scope != b->has_scope || a->nscope != b->nscope ||
+	    (a->nscope > 0 && memcmp(a->scope, b->scope,
+	    a->nscope * sizeof(a->scope[0])) != 0))
+		return false;
 	return a->cursor == b->cursor && a->more == b->more &&
 	    a->time_ms == b->time_ms &&
 	    fuzz_changes_equal(a->changes, a->nchanges, b->changes,

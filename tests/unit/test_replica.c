@@ -1,8 +1,9 @@
 /*
  * test_replica.c - the encrypted local replica: lifecycle, passphrase,
  * meta, the change store and its outbox states, transactions, tamper
- * detection and the promise that no case content reaches the disk in
- * plaintext (database, WAL and shared-memory files included).
+ * detection, the promise that no case content reaches the disk in
+ * plaintext (database, WAL and shared-memory files included), and that
+ * a forgotten record leaves nothing behind in them.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +21,7 @@
 
 #include "change.h"
 #include "crypto.h"
+#include "hex.h"
 #include "iro_error.h"
 #include "replica.h"
 
@@ -1114,6 +1116,476 @@ test_erase(void **state)
 	assert_string_equal(err, REPLICA_REVOKED_MSG);
 }
 
+/* ---- forgetting records ----------------------------------------------- */
+
+/* rec_1 in every state (with a refusal reason and flags), rec_2 and rec_3
+ * with changes of their own. */
+static void
+put_three(struct replica *r)
+{
+	put(r, dev_b, 1, rec_1, "visit", "note", "from elsewhere",
+	    REPLICA_REMOTE);
+	put(r, dev_a, 1, rec_1, "visit", "note", "acked", REPLICA_PENDING);
+	put(r, dev_a, 2, rec_1, "visit", "date", "2024-01-01",
+	    REPLICA_PENDING);
+	put(r, dev_a, 3, rec_2, "note", "text", "still to send",
+	    REPLICA_PENDING);
+	put(r, dev_b, 2, rec_2, "note", "text", "pulled", REPLICA_REMOTE);
+	put(r, dev_a, 4, rec_3, "note", "text", "delivered", REPLICA_PENDING);
+	assert_int_equal(replica_set_state(r, dev_a, 1, REPLICA_ACKED, NULL),
+	    0);
+	assert_int_equal(replica_set_state(r, dev_a, 2, REPLICA_REFUSED,
+	    "forbidden: not your child"), 0);
+	assert_int_equal(replica_set_state(r, dev_a, 4, REPLICA_ACKED, NULL),
+	    0);
+	assert_int_equal(replica_set_flags(r, rec_1, REPLICA_FLAG_CONFLICT),
+	    0);
+}
+
+/* ISO C before C23 does not add const to a pointer to arrays by itself. */
+static int
+forget(struct replica *r, uint8_t (*ids)[LIMIT_ID_LEN], size_t n)
+{
+	return replica_forget(r, (const uint8_t (*)[LIMIT_ID_LEN])ids, n);
+}
+
+static size_t
+n_changes(struct replica *r, const uint8_t rec[LIMIT_ID_LEN])
+{
+	struct change *got = NULL;
+	size_t n = 99;
+
+	assert_int_equal(replica_record_changes(r, rec, &got, &n, NULL), 0);
+	change_free_array(got, n);
+	return n;
+}
+
+static void
+test_forget(void **state)
+{
+	struct fx *f = *state;
+	static const uint8_t unknown[LIMIT_ID_LEN] = { 0x99 };
+	uint8_t ids[3][LIMIT_ID_LEN], (*left)[LIMIT_ID_LEN] = NULL;
+	enum replica_state s;
+	char *reason = NULL;
+	uint64_t k = 99;
+	size_t n = 0;
+
+	put_three(f->r);
+	memcpy(ids[0], rec_1, LIMIT_ID_LEN);
+	memcpy(ids[1], unknown, LIMIT_ID_LEN);
+	memcpy(ids[2], rec_3, LIMIT_ID_LEN);
+	assert_int_equal(forget(f->r, ids, 0), 0);
+	assert_int_equal(n_changes(f->r, rec_1), 3);
+	assert_int_equal(forget(f->r, ids, REPLICA_FORGET_MAX + 1),
+	    IRO_ETOOBIG);
+
+	/* Inside the caller's transaction, it goes if that is rolled back. */
+	assert_int_equal(replica_begin(f->r), 0);
+	assert_int_equal(forget(f->r, ids, 3), 0);
+	assert_int_equal(n_changes(f->r, rec_1), 0);
+	replica_rollback(f->r);
+	assert_int_equal(n_changes(f->r, rec_1), 3);
+	assert_int_equal(n_changes(f->r, rec_3), 1);
+	assert_int_equal(replica_refusal(f->r, dev_a, 2, &reason), 0);
+	assert_string_equal(reason, "forbidden: not your child");
+	free(reason);
+
+	assert_int_equal(forget(f->r, ids, 3), 0);
+	assert_int_equal(reopen(f), 0);
+	assert_int_equal(replica_records(f->r, NULL, &left, &n), 0);
+	assert_int_equal(n, 1);
+	assert_memory_equal(left[0], rec_2, LIMIT_ID_LEN);
+	free(left);
+	assert_int_equal(n_changes(f->r, rec_1), 0);
+	assert_int_equal(n_changes(f->r, rec_3), 0);
+	assert_int_equal(replica_change_state(f->r, dev_a, 2, &s, &reason),
+	    IRO_ENOTFOUND);
+	assert_int_equal(replica_count_flagged(f->r, REPLICA_FLAG_CONFLICT,
+	    &k), 0);
+	assert_int_equal(k, 0);
+	assert_int_equal(count(f->r, REPLICA_REMOTE), 1);
+	assert_int_equal(count(f->r, REPLICA_PENDING), 1);
+	assert_int_equal(count(f->r, REPLICA_ACKED), 0);
+	assert_int_equal(count(f->r, REPLICA_REFUSED), 0);
+	/* The other record's changes still open, the outbox still holds
+	 * its edit. */
+	assert_int_equal(n_changes(f->r, rec_2), 2);
+	assert_int_equal(replica_change_state(f->r, dev_a, 3, &s, &reason), 0);
+	assert_int_equal(s, REPLICA_PENDING);
+	/* Nothing of the record is left, not even its type. */
+	put(f->r, dev_b, 9, rec_1, "note", "text", "anew", REPLICA_REMOTE);
+	assert_int_equal(n_changes(f->r, rec_1), 1);
+}
+
+static void
+test_forget_keeps_pending(void **state)
+{
+	struct fx *f = *state;
+	uint8_t ids[2][LIMIT_ID_LEN];
+	char hex[2 * LIMIT_ID_LEN + 1];
+
+	put_three(f->r);
+	memcpy(ids[0], rec_1, LIMIT_ID_LEN);
+	memcpy(ids[1], rec_2, LIMIT_ID_LEN);
+	assert_int_equal(forget(f->r, ids, 2), IRO_EBUSY);
+	hex_encode(rec_2, LIMIT_ID_LEN, hex);
+	assert_non_null(strstr(replica_errmsg(f->r), hex));
+	assert_int_equal(n_changes(f->r, rec_1), 3);
+	assert_int_equal(n_changes(f->r, rec_2), 2);
+	assert_int_equal(count(f->r, REPLICA_PENDING), 1);
+
+	/* In the caller's transaction: refused, and the caller's own
+	 * writes stay. */
+	assert_int_equal(replica_begin(f->r), 0);
+	put(f->r, dev_a, 5, rec_3, "note", "text", "more", REPLICA_REMOTE);
+	assert_int_equal(forget(f->r, ids, 2), IRO_EBUSY);
+	assert_int_equal(replica_commit(f->r), 0);
+	assert_int_equal(n_changes(f->r, rec_1), 3);
+	assert_int_equal(n_changes(f->r, rec_3), 2);
+
+	/* Once delivered, it may go. */
+	assert_int_equal(replica_set_state(f->r, dev_a, 3, REPLICA_ACKED, NULL),
+	    0);
+	assert_int_equal(forget(f->r, ids, 2), 0);
+	assert_int_equal(n_changes(f->r, rec_1), 0);
+	assert_int_equal(n_changes(f->r, rec_2), 0);
+}
+
+/* Every file of dir, read whole. */
+struct dirdump {
+	uint8_t *buf[8];
+	size_t len[8];
+	size_t n;
+};
+
+static void
+dump_dir(const char *dir, struct dirdump *d)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+
+	memset(d, 0, sizeof(*d));
+	assert_non_null(dp);
+	while ((e = readdir(dp)) != NULL) {
+		char path[512];
+		long sz;
+		FILE *fp;
+
+		if (e->d_name[0] == '.')
+			continue;
+		assert_true(d->n < 8);
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		assert_non_null(fp = fopen(path, "rb"));
+		assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+		assert_true((sz = ftell(fp)) >= 0);
+		rewind(fp);
+		assert_non_null(d->buf[d->n] = malloc((size_t)sz + 1));
+		assert_int_equal(fread(d->buf[d->n], 1, (size_t)sz, fp),
+		    (size_t)sz);
+		d->len[d->n++] = (size_t)sz;
+		fclose(fp);
+	}
+	closedir(dp);
+}
+
+static void
+dump_free(struct dirdump *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		free(d->buf[i]);
+}
+
+/* A window of a stored value, found by its first 8 bytes. */
+#define WIN 32
+struct win {
+	uint64_t key;
+	const uint8_t *p;
+};
+
+static uint64_t
+win_key(const uint8_t *p)
+{
+	uint64_t k;
+
+	memcpy(&k, p, sizeof(k));
+	return k;
+}
+
+static int
+win_cmp(const void *a, const void *b)
+{
+	uint64_t x = ((const struct win *)a)->key;
+	uint64_t y = ((const struct win *)b)->key;
+
+	return x < y ? -1 : x > y;
+}
+
+/* How many of the files in d hold any `win`-byte window (win >= 8) of
+ * the nb blobs. */
+static size_t
+windows_in(const struct dirdump *d, uint8_t *const *blob,
+    const size_t *blen, size_t nb, size_t win)
+{
+	struct win *w = NULL;
+	size_t nw = 0, cap = 0, i, j, hits = 0;
+
+	for (i = 0; i < nb; i++)
+		cap += blen[i] >= win ? blen[i] - win + 1 : 0;
+	assert_non_null(w = malloc((cap + 1) * sizeof(*w)));
+	for (i = 0; i < nb; i++)
+		for (j = 0; j + win <= blen[i]; j++) {
+			w[nw].key = win_key(blob[i] + j);
+			w[nw++].p = blob[i] + j;
+		}
+	qsort(w, nw, sizeof(*w), win_cmp);
+	for (i = 0; i < d->n; i++) {
+		int found = 0;
+
+		for (j = 0; j + win <= d->len[i] && !found; j++) {
+			struct win k = { win_key(d->buf[i] + j), NULL }, *m;
+
+			m = bsearch(&k, w, nw, sizeof(*w), win_cmp);
+			if (m == NULL)
+				continue;
+			while (m > w && m[-1].key == k.key)
+				m--;
+			for (; m < w + nw && m->key == k.key && !found; m++)
+				found = memcmp(m->p, d->buf[i] + j, win) == 0;
+		}
+		hits += (size_t)found;
+	}
+	free(w);
+	return hits;
+}
+
+/* How many of the files in d hold the n bytes at needle. */
+static size_t
+bytes_in(const struct dirdump *d, const uint8_t *needle, size_t n)
+{
+	uint8_t *p[1] = { (uint8_t *)(uintptr_t)needle };
+
+	return windows_in(d, p, &n, 1, n);
+}
+
+/* What was stored for some records, as it is in the file: every sealed
+ * value and refusal reason, read with a connection of the test's own. */
+struct stored {
+	uint8_t **p;
+	size_t *len;
+	size_t n, cap;
+};
+
+static void
+read_stored(const char *db, const uint8_t (*recs)[LIMIT_ID_LEN],
+    size_t nrecs, struct stored *s)
+{
+	sqlite3 *c = NULL;
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int col;
+
+	memset(s, 0, sizeof(*s));
+	assert_int_equal(sqlite3_open_v2(db, &c, SQLITE_OPEN_READONLY, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(c, "SELECT blob, reason FROM"
+	    " changes WHERE record = ?1", -1, &st, NULL), SQLITE_OK);
+	for (i = 0; i < nrecs; i++) {
+		assert_int_equal(sqlite3_bind_blob(st, 1, recs[i],
+		    LIMIT_ID_LEN, SQLITE_STATIC), SQLITE_OK);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			for (col = 0; col < 2; col++) {
+				size_t k = (size_t)sqlite3_column_bytes(st, col);
+
+				if (sqlite3_column_type(st, col) != SQLITE_BLOB)
+					continue;
+				assert_true(k >= WIN);
+				if (s->n == s->cap) {
+					s->cap = s->cap ? 2 * s->cap : 64;
+					assert_non_null(s->p = realloc(s->p,
+					    s->cap * sizeof(*s->p)));
+					assert_non_null(s->len = realloc(s->len,
+					    s->cap * sizeof(*s->len)));
+				}
+				assert_non_null(s->p[s->n] = malloc(k));
+				memcpy(s->p[s->n], sqlite3_column_blob(st, col),
+				    k);
+				s->len[s->n++] = k;
+			}
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(c);
+}
+
+static void
+stored_free(struct stored *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->p[i]);
+	free(s->p);
+	free(s->len);
+}
+
+/* A fixed pseudo-random sequence: the same file layout on every run. */
+static uint32_t
+next_rand(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return (uint32_t)(*x >> 16);
+}
+
+#define N_RECS 40       /* records on the device */
+#define N_GONE 10       /* of which the first N_GONE are a child's */
+#define N_DAYS 20
+#define PER_DAY 60
+
+/*
+ * Months of use: changes of many records interleaved, of all sizes
+ * (some spill to overflow pages), written day by day; a push answered
+ * as a whole (a refusal makes its row grow); a session closed now and
+ * then, which checkpoints the log into the file.  Page splits and
+ * merges move cells between pages, and the page a cell left keeps a
+ * copy of it in its unused space: secure_delete does not reach those.
+ * The last two days are still only in the log.  *kept counts the
+ * changes of records N_GONE and up.
+ */
+static void
+live_for_months(struct fx *f, uint8_t recs[N_RECS][LIMIT_ID_LEN],
+    uint64_t *kept)
+{
+	static char text[3200];
+	uint64_t x = 0x9e3779b97f4a7c15u, seq = 0, first;
+	uint8_t owner[N_DAYS * PER_DAY];
+	int day, i, r;
+
+	*kept = 0;
+	for (i = 0; i < N_RECS; i++)
+		for (r = 0; r < LIMIT_ID_LEN; r++)
+			recs[i][r] = (uint8_t)next_rand(&x);
+	for (day = 0; day < N_DAYS; day++) {
+		first = seq + 1;
+		assert_int_equal(replica_begin(f->r), 0);
+		for (i = 0; i < PER_DAY; i++) {
+			size_t n = 60 + next_rand(&x) % (next_rand(&x) % 4 ?
+			    400 : 3000);
+
+			r = (int)(next_rand(&x) % N_RECS);
+			memset(text, 'a' + (int)(seq % 26), n);
+			text[n] = '\0';
+			owner[seq] = (uint8_t)r;
+			*kept += r >= N_GONE;
+			/* Pulled from the server, or written here. */
+			put(f->r, seq % 3 ? dev_a : dev_b, seq + 1, recs[r],
+			    "visit", "note", text, seq % 3 ? REPLICA_PENDING :
+			    REPLICA_REMOTE);
+			seq++;
+		}
+		assert_int_equal(replica_commit(f->r), 0);
+		/* The server's answer to the day's push. */
+		assert_int_equal(replica_begin(f->r), 0);
+		for (; first <= seq; first++) {
+			/* The last push is still out for the records kept. */
+			if ((first - 1) % 3 == 0 || (day == N_DAYS - 1 &&
+			    owner[first - 1] >= N_GONE))
+				continue;
+			assert_int_equal(replica_set_state(f->r, dev_a, first,
+			    first % 2 ? REPLICA_REFUSED : REPLICA_ACKED,
+			    "refused: " MARKER), 0);
+		}
+		assert_int_equal(replica_commit(f->r), 0);
+		if (day % 5 == 2)
+			assert_int_equal(reopen(f), 0);
+	}
+}
+
+/*
+ * The promise behind reallocation: once a child's records are forgotten
+ * and the replica compacted, nothing of them - neither a record id nor
+ * any 32 bytes of what was stored for them - is left in any file of the
+ * replica, while the other records are all there.
+ */
+static void
+test_forget_leaves_no_trace(void **state)
+{
+	struct fx *f = *state;
+	uint8_t recs[N_RECS][LIMIT_ID_LEN];
+	const uint8_t (*crecs)[LIMIT_ID_LEN] =
+	    (const uint8_t (*)[LIMIT_ID_LEN])recs;
+	struct stored gone, kept;
+	struct dirdump d;
+	uint64_t nkept = 0, seen = 0;
+	char wal[160];
+	struct stat st;
+	size_t i, hits;
+
+	live_for_months(f, recs, &nkept);
+	read_stored(f->db, crecs, N_GONE, &gone);
+	read_stored(f->db, crecs + N_GONE, N_RECS - N_GONE, &kept);
+	assert_true(gone.n > 100 && kept.n > 300);
+
+	/* The scan does find them before. */
+	dump_dir(f->home, &d);
+	for (i = 0, hits = 0; i < N_GONE; i++)
+		hits += bytes_in(&d, recs[i], LIMIT_ID_LEN) > 0;
+	assert_int_equal(hits, N_GONE);
+	assert_true(windows_in(&d, gone.p, gone.len, gone.n, WIN) > 0);
+	dump_free(&d);
+
+	assert_int_equal(replica_forget(f->r, crecs, N_GONE), 0);
+	assert_int_equal(replica_compact(f->r), 0);
+	snprintf(wal, sizeof(wal), "%s-wal", f->db);
+	assert_true(stat(wal, &st) != 0 || st.st_size == 0);
+
+	dump_dir(f->home, &d);
+	for (i = 0; i < N_GONE; i++)
+		assert_int_equal(bytes_in(&d, recs[i], LIMIT_ID_LEN), 0);
+	assert_int_equal(windows_in(&d, gone.p, gone.len, gone.n, WIN), 0);
+	for (i = N_GONE; i < N_RECS; i++)
+		assert_int_equal(bytes_in(&d, recs[i], LIMIT_ID_LEN), 1);
+	assert_int_equal(windows_in(&d, kept.p, kept.len, kept.n, WIN), 1);
+	dump_free(&d);
+	stored_free(&gone);
+	stored_free(&kept);
+
+	/* And the replica is whole. */
+	assert_int_equal(reopen(f), 0);
+	for (i = 0; i < N_RECS; i++)
+		seen += n_changes(f->r, recs[i]);
+	assert_int_equal(seen, nkept);
+}
+
+static void
+test_compact_outside_transactions(void **state)
+{
+	struct fx *f = *state;
+	sqlite3 *db = NULL;
+
+	put(f->r, dev_a, 1, rec_1, "visit", "note", "x", REPLICA_PENDING);
+	assert_int_equal(replica_begin(f->r), 0);
+	assert_int_equal(replica_compact(f->r), IRO_EINVAL);
+	assert_int_equal(replica_commit(f->r), 0);
+	assert_int_equal(replica_compact(f->r), 0);
+
+	/* A reader elsewhere keeps the log from being cleared. */
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN; SELECT count(*) FROM"
+	    " changes", NULL, NULL, NULL), SQLITE_OK);
+	put(f->r, dev_a, 2, rec_1, "visit", "note", "y", REPLICA_PENDING);
+	assert_int_equal(replica_compact(f->r), IRO_EBUSY);
+	assert_non_null(strstr(replica_errmsg(f->r), "log"));
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	sqlite3_close(db);
+	assert_int_equal(replica_compact(f->r), 0);
+	assert_int_equal(n_changes(f->r, rec_1), 2);
+}
+
 int
 main(void)
 {
@@ -1175,6 +1647,14 @@ main(void)
 		    setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_erase, setup_open,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_forget, setup_open,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_forget_keeps_pending,
+		    setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_forget_leaves_no_trace,
+		    setup_open, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_compact_outside_transactions, setup_open, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,6 +25,7 @@
 #include "hex.h"
 #include "http.h"
 #include "iro_error.h"
+#include "scope.h"
 #include "sig.h"
 #include "store.h"
 #include "support/srvtest.h"
@@ -807,6 +808,18 @@ pull_all(struct fx *f, struct device *d, uint32_t limit, uint64_t *cursor,
 		reply_clear(&r);
 		assert_true(p.nchanges <= limit);
 		assert_true(p.cursor >= *cursor);
+		/* A scope page moves the device's scope, not its cursor. */
+		if (p.has_scope) {
+			assert_int_equal(p.nchanges, 0);
+			assert_true(p.more);
+			assert_int_equal(p.cursor, *cursor);
+			q.has_scope = true;
+			scope_digest((const uint8_t (*)[LIMIT_ID_LEN])p.scope,
+			    p.nscope, q.scope);
+			wire_pull_resp_clear(&p);
+			more = true;
+			continue;
+		}
 		for (i = 0; i < p.nchanges; i++) {
 			assert_memory_not_equal(p.changes[i].ts.device, d->id,
 			    LIMIT_ID_LEN);

@@ -1,7 +1,9 @@
 /*
  * test_store.c - the server store: layout, accounts, devices, nonces, the
  * append-only log (idempotency, refusals kept, triggers), pull paging and
- * the records materialised from the log.
+ * the records materialised from the log; scopes (which child a record is
+ * about, to whom a child is allocated, what a viewer may pull, backfill)
+ * and the scopes of a store upgraded from before them.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,8 +17,10 @@
 #include <string.h>
 
 #include "crypto.h"
+#include "hex.h"
 #include "iro_error.h"
 #include "ledger.h"
+#include "scope.h"
 #include "store.h"
 #include "support/srvtest.h"
 #include "wire.h"
@@ -27,6 +31,12 @@ struct fx {
 	char dir[256];
 	struct store *st;
 	uint8_t dev_a[LIMIT_ID_LEN], dev_b[LIMIT_ID_LEN];
+	uint64_t seq;                   /* dev_b's last counter (log_one) */
+};
+
+/* An IRO pulling: who the pull tests' records are visible to. */
+static const struct store_viewer alice = {
+	.role = SCHEMA_ROLE_IRO, .username = "alice", .team = ""
 };
 
 static int
@@ -82,6 +92,26 @@ add_device(struct store *st, const uint8_t id[LIMIT_ID_LEN],
 	d.pubkey[0] = 7;
 	d.enrolled_ms = T0;
 	assert_int_equal(store_device_add(st, &d), 0);
+}
+
+/* Materialise record rec (of type, without fields) with the given scope
+ * and, for a child, allocation. */
+static void
+put_scope(struct store *st, const uint8_t rec[LIMIT_ID_LEN],
+    const char *type, enum store_scope_kind kind,
+    const uint8_t *child, const char *iro)
+{
+	struct merge_record m;
+	struct store_scope sc;
+
+	memset(&m, 0, sizeof(m));
+	memcpy(m.record, rec, LIMIT_ID_LEN);
+	m.type = type;
+	memset(&sc, 0, sizeof(sc));
+	sc.kind = kind;
+	if (child != NULL)
+		memcpy(sc.child, child, LIMIT_ID_LEN);
+	assert_int_equal(store_record_put(st, &m, &sc, iro), 0);
 }
 
 /* Append c with the given status; returns its position. */
@@ -396,6 +426,8 @@ fill_for_pull(struct fx *f)
 		append(f->st, &c, STORE_ACCEPTED, f->dev_b);
 		change_clear(&c);
 	}
+	/* Council-wide, so that scopes do not decide what is sent. */
+	put_scope(f->st, rec, "note", STORE_SCOPE_COUNCIL, NULL, NULL);
 }
 
 static void
@@ -407,7 +439,7 @@ test_pull_pages_and_excludes_own(void **state)
 
 	fill_for_pull(f);
 	q.device = f->dev_a;
-	q.username = "alice";
+	q.viewer = &alice;
 	q.limit = 2;
 	q.max_bytes = LIMIT_BODY_MAX;
 	assert_int_equal(store_pull(f->st, &q, &p), 0);
@@ -445,7 +477,7 @@ test_pull_cursor_skips_invisible_tail(void **state)
 	/* B's own changes are the tail: B's pull examines all and ends at
 	 * the last position even though it returns only A's two. */
 	q.device = f->dev_b;
-	q.username = "alice";
+	q.viewer = &alice;
 	q.limit = 10;
 	q.max_bytes = LIMIT_BODY_MAX;
 	assert_int_equal(store_pull(f->st, &q, &p), 0);
@@ -468,7 +500,7 @@ test_pull_respects_byte_budget(void **state)
 
 	fill_for_pull(f);
 	q.device = f->dev_a;
-	q.username = "alice";
+	q.viewer = &alice;
 	q.limit = 10;
 	/* Room for one change only: each page still makes progress. */
 	q.max_bytes = 1;
@@ -625,28 +657,693 @@ test_failures_survive_reopen(void **state)
 	assert_int_equal(store_fail_add(f->st, "", T0, 1000), IRO_EINVAL);
 }
 
-/* A store made before accounts could be disabled and before the audit
- * log is brought up to date when opened, keeping its data. */
+/* ---- scopes ---- */
+
+/* A record named by tag and number (srvtest_id), in expected lists. */
+struct tid {
+	uint8_t tag;
+	uint32_t n;
+};
+
+#define TAG_CHILD 0xc1
+#define TAG_VISIT 0x50          /* VISIT(n) is about child n */
+#define TAG_OTHER 0x60
+#define KID(n) { TAG_CHILD, (n) }
+#define VISIT(n) { TAG_VISIT, (n) }
+#define HOLIDAY { TAG_OTHER, 1 }
+
+static const struct store_viewer asha = {
+	.role = SCHEMA_ROLE_IRO, .username = "asha", .team = "north"
+};
+static const struct store_viewer ben = {
+	.role = SCHEMA_ROLE_IRO, .username = "ben", .team = "south"
+};
+static const struct store_viewer mona = {
+	.role = SCHEMA_ROLE_MANAGER, .username = "mona", .team = "north"
+};
+static const struct store_viewer sol = {
+	.role = SCHEMA_ROLE_MANAGER, .username = "sol", .team = "south"
+};
+static const struct store_viewer nat = {
+	.role = SCHEMA_ROLE_MANAGER, .username = "nat", .team = ""
+};
+static const struct store_viewer dan = {
+	.role = SCHEMA_ROLE_IRO, .username = "dan", .team = ""
+};
+static const struct store_viewer ada = {
+	.role = SCHEMA_ROLE_ADMIN, .username = "ada", .team = "north"
+};
+
+static void
+tid_id(const struct tid *t, uint8_t id[LIMIT_ID_LEN])
+{
+	srvtest_id(id, t->tag, t->n);
+}
+
+/* Log one accepted change (field = value) to record `rec` of type,
+ * from dev; returns its position. */
+static uint64_t
+log_one(struct fx *f, const uint8_t dev[LIMIT_ID_LEN], const char *type,
+    const struct tid *rec, const char *field, const char *value)
+{
+	uint8_t id[LIMIT_ID_LEN];
+	struct change c;
+	uint64_t pos;
+
+	tid_id(rec, id);
+	f->seq++;
+	srvtest_change(&c, dev, f->seq, T0 + f->seq, type, id, field, value,
+	    "server", NULL);
+	pos = append(f->st, &c, STORE_ACCEPTED, dev);
+	change_clear(&c);
+	return pos;
+}
+
+/* Log child n (allocated to iro) and materialise it. */
+static void
+add_child(struct fx *f, uint32_t n, const char *iro)
+{
+	struct tid t = KID(n);
+	uint8_t id[LIMIT_ID_LEN];
+
+	tid_id(&t, id);
+	log_one(f, f->dev_b, "child", &t, "child_id", "K");
+	put_scope(f->st, id, "child", STORE_SCOPE_CHILD, id, iro);
+}
+
+/* Log a change to the visit about child n and materialise it. */
+static uint64_t
+add_visit(struct fx *f, const uint8_t dev[LIMIT_ID_LEN], uint32_t n)
+{
+	struct tid t = VISIT(n), k = KID(n);
+	uint8_t id[LIMIT_ID_LEN], kid[LIMIT_ID_LEN];
+	uint64_t pos;
+
+	tid_id(&t, id);
+	tid_id(&k, kid);
+	pos = log_one(f, dev, "visit", &t, "date", "2026-01-05");
+	put_scope(f->st, id, "visit", STORE_SCOPE_CHILD, kid, NULL);
+	return pos;
+}
+
+/*
+ * Users of two teams, and a log of 12 changes from device B:
+ *   1 K3 (asha)  2 K1 (asha)  3 K2 (ben)  4 K4 (nobody)  5 K5 ("ghost",
+ *   no such user)  6 V1  7 V2  8 V4  9 holiday (council-wide)
+ *   10 a note about a child nobody can name (scope none)
+ *   11 a note with no scope at all  12 V3
+ * and K6, allocated to dan, an IRO of no team, materialised only.
+ * Children go in out of order, so listing them sorted is not luck.
+ */
+static void
+fill_caseload(struct fx *f)
+{
+	static const struct tid hol = HOLIDAY, none = { TAG_OTHER, 2 },
+	    bare = { TAG_OTHER, 3 };
+	struct merge_record m;
+	uint8_t id[LIMIT_ID_LEN];
+
+	assert_int_equal(srvtest_user(f->st, "asha", SCHEMA_ROLE_IRO,
+	    "north"), 0);
+	assert_int_equal(srvtest_user(f->st, "ben", SCHEMA_ROLE_IRO,
+	    "south"), 0);
+	assert_int_equal(srvtest_user(f->st, "mona", SCHEMA_ROLE_MANAGER,
+	    "north"), 0);
+	assert_int_equal(srvtest_user(f->st, "sol", SCHEMA_ROLE_MANAGER,
+	    "south"), 0);
+	assert_int_equal(srvtest_user(f->st, "nat", SCHEMA_ROLE_MANAGER, ""),
+	    0);
+	assert_int_equal(srvtest_user(f->st, "ada", SCHEMA_ROLE_ADMIN,
+	    "north"), 0);
+	assert_int_equal(srvtest_user(f->st, "dan", SCHEMA_ROLE_IRO, ""), 0);
+	add_child(f, 3, "asha");
+	add_child(f, 1, "asha");
+	add_child(f, 2, "ben");
+	add_child(f, 4, "");
+	add_child(f, 5, "ghost");
+	add_visit(f, f->dev_b, 1);
+	add_visit(f, f->dev_b, 2);
+	add_visit(f, f->dev_b, 4);
+	log_one(f, f->dev_b, "holiday", &hol, "date", "2026-12-25");
+	tid_id(&hol, id);
+	put_scope(f->st, id, "holiday", STORE_SCOPE_COUNCIL, NULL, NULL);
+	log_one(f, f->dev_b, "note", &none, "text", "whose?");
+	tid_id(&none, id);
+	memset(&m, 0, sizeof(m));
+	memcpy(m.record, id, LIMIT_ID_LEN);
+	m.type = "note";
+	assert_int_equal(store_record_put(f->st, &m, NULL, NULL), 0);
+	log_one(f, f->dev_b, "note", &bare, "text", "never materialised");
+	assert_int_equal(add_visit(f, f->dev_b, 3), 12);
+	srvtest_id(id, TAG_CHILD, 6);
+	put_scope(f->st, id, "child", STORE_SCOPE_CHILD, id, "dan");
+}
+
+/* Pull everything after cursor as device A for v and compare the
+ * records of the changes, in order, with want[0..n). */
+static void
+expect_pull(struct fx *f, const struct store_viewer *v, uint64_t cursor,
+    const struct tid *want, size_t n)
+{
+	struct store_pull_query q = { 0 };
+	uint8_t id[LIMIT_ID_LEN];
+	struct store_pull_page p;
+	struct store_stats s;
+	size_t i;
+
+	q.device = f->dev_a;
+	q.viewer = v;
+	q.cursor = cursor;
+	q.limit = 100;
+	q.max_bytes = LIMIT_BODY_MAX;
+	assert_int_equal(store_pull(f->st, &q, &p), 0);
+	if (p.n != n)
+		print_error("%s: pulled %zu changes, want %zu\n", v->username,
+		    p.n, n);
+	assert_int_equal(p.n, n);
+	for (i = 0; i < n; i++) {
+		tid_id(&want[i], id);
+		assert_memory_equal(p.changes[i].record, id, LIMIT_ID_LEN);
+	}
+	assert_false(p.more);
+	/* Whatever was sent, the next pull starts past the end. */
+	assert_int_equal(store_stats(f->st, &s), 0);
+	assert_int_equal(p.cursor, s.last_pos);
+	store_pull_page_clear(&p);
+}
+
+/* Compare v's scope with children want[0..n) (already sorted). */
+static void
+expect_children(struct fx *f, const struct store_viewer *v,
+    const uint32_t *want, size_t n)
+{
+	uint8_t (*ids)[LIMIT_ID_LEN] = NULL, id[LIMIT_ID_LEN];
+	size_t got = 99, i;
+
+	assert_int_equal(store_scope_children(f->st, v, &ids, &got), 0);
+	if (got != n)
+		print_error("%s: %zu children, want %zu\n", v->username, got,
+		    n);
+	assert_int_equal(got, n);
+	if (n == 0)
+		assert_null(ids);
+	for (i = 0; i < n; i++) {
+		srvtest_id(id, TAG_CHILD, want[i]);
+		assert_memory_equal(ids[i], id, LIMIT_ID_LEN);
+	}
+	assert_true(scope_valid((const uint8_t (*)[LIMIT_ID_LEN])ids, got));
+	free(ids);
+}
+
+static void
+test_record_scope_round_trip(void **state)
+{
+	struct fx *f = *state;
+	uint8_t none[LIMIT_ID_LEN], council[LIMIT_ID_LEN], about[LIMIT_ID_LEN],
+	    kid[LIMIT_ID_LEN], unknown[LIMIT_ID_LEN];
+	struct store_record r;
+	struct merge_record m;
+	struct store_scope sc;
+
+	srvtest_id(none, 0x71, 1);
+	srvtest_id(council, 0x71, 2);
+	srvtest_id(about, 0x71, 3);
+	srvtest_id(unknown, 0x71, 4);
+	srvtest_id(kid, TAG_CHILD, 1);
+	memset(&m, 0, sizeof(m));
+	memcpy(m.record, none, LIMIT_ID_LEN);
+	m.type = "note";
+	/* No scope given: about a child nobody can name. */
+	assert_int_equal(store_record_put(f->st, &m, NULL, NULL), 0);
+	put_scope(f->st, council, "holiday", STORE_SCOPE_COUNCIL, NULL, NULL);
+	put_scope(f->st, about, "visit", STORE_SCOPE_CHILD, kid, NULL);
+	memset(&sc, 0xff, sizeof(sc));
+	assert_int_equal(store_record_scope(f->st, none, &sc), 0);
+	assert_int_equal(sc.kind, STORE_SCOPE_NONE);
+	assert_int_equal(store_record_scope(f->st, council, &sc), 0);
+	assert_int_equal(sc.kind, STORE_SCOPE_COUNCIL);
+	assert_int_equal(store_record_scope(f->st, about, &sc), 0);
+	assert_int_equal(sc.kind, STORE_SCOPE_CHILD);
+	assert_memory_equal(sc.child, kid, LIMIT_ID_LEN);
+	memset(&sc, 0xff, sizeof(sc));
+	assert_int_equal(store_record_scope(f->st, unknown, &sc),
+	    IRO_ENOTFOUND);
+	assert_int_equal(sc.kind, STORE_SCOPE_NONE);
+	/* Put again: the new scope replaces the old. */
+	put_scope(f->st, none, "note", STORE_SCOPE_CHILD, kid, NULL);
+	assert_int_equal(store_record_scope(f->st, none, &sc), 0);
+	assert_int_equal(sc.kind, STORE_SCOPE_CHILD);
+	/* A scope of no known kind is refused and nothing is written. */
+	memcpy(m.record, unknown, LIMIT_ID_LEN);
+	sc.kind = (enum store_scope_kind)7;
+	assert_int_equal(store_record_put(f->st, &m, &sc, NULL), IRO_EINVAL);
+	assert_int_equal(store_record_get(f->st, unknown, &r), IRO_ENOTFOUND);
+	assert_int_equal(store_record_scope(f->st, unknown, &sc),
+	    IRO_ENOTFOUND);
+}
+
+static void
+test_child_put_allocates(void **state)
+{
+	struct fx *f = *state;
+	static const uint32_t one[] = { 1 };
+	uint8_t kid[LIMIT_ID_LEN], visit[LIMIT_ID_LEN];
+
+	assert_int_equal(srvtest_user(f->st, "asha", SCHEMA_ROLE_IRO,
+	    "north"), 0);
+	assert_int_equal(srvtest_user(f->st, "nat", SCHEMA_ROLE_MANAGER, ""),
+	    0);
+	srvtest_id(kid, TAG_CHILD, 1);
+	srvtest_id(visit, TAG_VISIT, 1);
+	expect_children(f, &asha, NULL, 0);
+	put_scope(f->st, kid, "child", STORE_SCOPE_CHILD, kid, "asha");
+	expect_children(f, &asha, one, 1);
+	expect_children(f, &nat, NULL, 0);
+	/* A record about the child (iro NULL) leaves the allocation be. */
+	put_scope(f->st, visit, "visit", STORE_SCOPE_CHILD, kid, NULL);
+	expect_children(f, &asha, one, 1);
+	/* Allocated to nobody: out of asha's scope, in every manager's. */
+	put_scope(f->st, kid, "child", STORE_SCOPE_CHILD, kid, "");
+	expect_children(f, &asha, NULL, 0);
+	expect_children(f, &nat, one, 1);
+}
+
+static void
+test_scope_children(void **state)
+{
+	struct fx *f = *state;
+	static const uint32_t of_asha[] = { 1, 3 }, of_ben[] = { 2 },
+	    of_dan[] = { 6 }, of_north[] = { 1, 3, 4 },
+	    of_south[] = { 2, 4 }, of_none[] = { 4 };
+	struct store_viewer nobody = asha;
+
+	fill_caseload(f);
+	expect_children(f, &asha, of_asha, 2);
+	expect_children(f, &ben, of_ben, 1);
+	expect_children(f, &dan, of_dan, 1);
+	/* A manager: their team's IROs' children and the unallocated, not
+	 * another team's nor those of an IRO nobody knows (K5). */
+	expect_children(f, &mona, of_north, 3);
+	expect_children(f, &sol, of_south, 2);
+	/* A team named "" is no team: only the unallocated, not the
+	 * children of dan, who is of no team either. */
+	expect_children(f, &nat, of_none, 1);
+	expect_children(f, &ada, NULL, 0);
+	nobody.username = "carol";
+	expect_children(f, &nobody, NULL, 0);
+}
+
+static void
+test_scope_too_big(void **state)
+{
+	struct fx *f = *state;
+	uint8_t (*ids)[LIMIT_ID_LEN] = NULL, id[LIMIT_ID_LEN],
+	    stale[1][LIMIT_ID_LEN];
+	size_t n = 0;
+	uint32_t i;
+
+	assert_int_equal(store_begin(f->st), 0);
+	for (i = 1; i <= LIMIT_SCOPE_CHILDREN; i++) {
+		srvtest_id(id, TAG_CHILD, i);
+		put_scope(f->st, id, "child", STORE_SCOPE_CHILD, id, "asha");
+	}
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_scope_children(f->st, &asha, &ids, &n), 0);
+	assert_int_equal(n, LIMIT_SCOPE_CHILDREN);
+	free(ids);
+	/* One more than a device may hold. */
+	srvtest_id(id, TAG_CHILD, i);
+	put_scope(f->st, id, "child", STORE_SCOPE_CHILD, id, "asha");
+	ids = stale;
+	n = 99;
+	assert_int_equal(store_scope_children(f->st, &asha, &ids, &n),
+	    IRO_ETOOBIG);
+	assert_null(ids);
+	assert_int_equal(n, 0);
+}
+
+static void
+test_pull_follows_scope(void **state)
+{
+	struct fx *f = *state;
+	static const struct tid to_asha[] = {
+		KID(3), KID(1), VISIT(1), HOLIDAY, VISIT(3)
+	};
+	static const struct tid to_ben[] = { KID(2), VISIT(2), HOLIDAY };
+	static const struct tid to_mona[] = {
+		KID(3), KID(1), KID(4), VISIT(1), VISIT(4), HOLIDAY, VISIT(3)
+	};
+	static const struct tid to_sol[] = {
+		KID(2), KID(4), VISIT(2), VISIT(4), HOLIDAY
+	};
+	static const struct tid to_nat[] = { KID(4), VISIT(4), HOLIDAY };
+	static const struct tid to_ada[] = { HOLIDAY };
+
+	fill_caseload(f);
+	/* Never the note of scope none, nor the one without a scope. */
+	expect_pull(f, &asha, 0, to_asha, 5);
+	expect_pull(f, &ben, 0, to_ben, 3);
+	expect_pull(f, &mona, 0, to_mona, 7);
+	expect_pull(f, &sol, 0, to_sol, 5);
+	expect_pull(f, &nat, 0, to_nat, 3);
+	expect_pull(f, &ada, 0, to_ada, 1);
+	/* From a cursor on, only what follows it. */
+	expect_pull(f, &asha, 9, &to_asha[4], 1);
+}
+
+static void
+test_pull_after_reallocation(void **state)
+{
+	struct fx *f = *state;
+	static const struct tid moved[] = { KID(1), VISIT(1) };
+	static const struct tid ben_all[] = {
+		KID(1), KID(2), VISIT(1), VISIT(2), HOLIDAY, KID(1), VISIT(1)
+	};
+	static const uint32_t of_asha[] = { 3 }, of_ben[] = { 1, 2 };
+	struct tid k1 = KID(1);
+	uint8_t kid[LIMIT_ID_LEN];
+
+	fill_caseload(f);
+	/* K1 goes from asha to ben; then its visit changes. */
+	tid_id(&k1, kid);
+	assert_int_equal(log_one(f, f->dev_b, "child", &k1, "iro", "ben"), 13);
+	put_scope(f->st, kid, "child", STORE_SCOPE_CHILD, kid, "ben");
+	assert_int_equal(add_visit(f, f->dev_b, 1), 14);
+	expect_children(f, &asha, of_asha, 1);
+	expect_children(f, &ben, of_ben, 2);
+	expect_pull(f, &asha, 12, NULL, 0);
+	expect_pull(f, &ben, 12, moved, 2);
+	/* The child's whole history is ben's to pull now. */
+	expect_pull(f, &ben, 0, ben_all, 7);
+}
+
+/* Backfill as device A of children kids[0..n) in (cursor, until]. */
+static int
+backfill(struct fx *f, uint8_t (*kids)[LIMIT_ID_LEN], size_t n,
+    uint64_t cursor, uint64_t until, uint32_t limit,
+    struct store_pull_page *p)
+{
+	struct store_pull_query q = { 0 };
+
+	q.device = f->dev_a;
+	q.viewer = &mona;
+	q.cursor = cursor;
+	q.until = until;
+	q.limit = limit;
+	q.max_bytes = LIMIT_BODY_MAX;
+	q.children = (const uint8_t (*)[LIMIT_ID_LEN])kids;
+	q.nchildren = n;
+	return store_pull(f->st, &q, p);
+}
+
+static void
+expect_page(const struct store_pull_page *p, const uint64_t *seqs,
+    size_t n, uint64_t cursor, bool more)
+{
+	size_t i;
+
+	assert_int_equal(p->n, n);
+	for (i = 0; i < n; i++)
+		assert_int_equal(p->changes[i].seq, seqs[i]);
+	assert_int_equal(p->cursor, cursor);
+	assert_int_equal(p->more, more);
+}
+
+static void
+test_backfill(void **state)
+{
+	struct fx *f = *state;
+	/* Log positions equal seqs here (one change per position). */
+	static const uint64_t all[] = { 1, 2, 6, 12, 13 },
+	    late[] = { 6, 12, 13 }, first[] = { 1, 2 }, last[] = { 13 };
+	uint8_t kids[LIMIT_BACKFILL_CHILDREN][LIMIT_ID_LEN];
+	struct store_pull_page p;
+	size_t i;
+
+	fill_caseload(f);
+	/* 13: device A's own change to V1; 14: to V2; 15: to V3. */
+	assert_int_equal(add_visit(f, f->dev_a, 1), 13);
+	assert_int_equal(add_visit(f, f->dev_a, 2), 14);
+	assert_int_equal(add_visit(f, f->dev_a, 3), 15);
+	/* K3 and K1: their records only (not the holiday, not V2), A's own
+	 * change included, nothing past until (V3's at 15). */
+	srvtest_id(kids[0], TAG_CHILD, 3);
+	srvtest_id(kids[1], TAG_CHILD, 1);
+	assert_int_equal(backfill(f, kids, 2, 0, 14, 100, &p), 0);
+	expect_page(&p, all, 5, 14, false);
+	store_pull_page_clear(&p);
+	assert_int_equal(backfill(f, kids, 2, 2, 14, 100, &p), 0);
+	expect_page(&p, late, 3, 14, false);
+	store_pull_page_clear(&p);
+	/* Paged: the cursor stops at the last change sent until the bound
+	 * is reached. */
+	assert_int_equal(backfill(f, kids, 2, 0, 14, 2, &p), 0);
+	expect_page(&p, first, 2, 2, true);
+	store_pull_page_clear(&p);
+	assert_int_equal(backfill(f, kids, 2, 2, 14, 2, &p), 0);
+	expect_page(&p, late, 2, 12, true);
+	store_pull_page_clear(&p);
+	assert_int_equal(backfill(f, kids, 2, 12, 14, 2, &p), 0);
+	expect_page(&p, last, 1, 14, false);
+	store_pull_page_clear(&p);
+	assert_int_equal(backfill(f, kids, 2, 0, 14, 1, &p), 0);
+	expect_page(&p, first, 1, 1, true);
+	store_pull_page_clear(&p);
+	/* Nothing in range: done at once. */
+	assert_int_equal(backfill(f, kids, 2, 14, 14, 10, &p), 0);
+	expect_page(&p, NULL, 0, 14, false);
+	store_pull_page_clear(&p);
+	/* As many children as one backfill may name. */
+	for (i = 2; i < LIMIT_BACKFILL_CHILDREN; i++)
+		srvtest_id(kids[i], 0x99, (uint32_t)i);
+	assert_int_equal(backfill(f, kids, LIMIT_BACKFILL_CHILDREN, 0, 14,
+	    100, &p), 0);
+	expect_page(&p, all, 5, 14, false);
+	store_pull_page_clear(&p);
+}
+
+static void
+test_backfill_refuses_bad_queries(void **state)
+{
+	struct fx *f = *state;
+	uint8_t kids[LIMIT_BACKFILL_CHILDREN + 1][LIMIT_ID_LEN];
+	struct store_pull_query q = { 0 };
+	struct store_pull_page p;
+
+	fill_caseload(f);
+	memset(kids, 0, sizeof(kids));
+	srvtest_id(kids[0], TAG_CHILD, 1);
+	assert_int_equal(backfill(f, kids, 1, 5, 4, 10, &p), IRO_EINVAL);
+	assert_int_equal(p.n, 0);
+	assert_int_equal(backfill(f, kids, LIMIT_BACKFILL_CHILDREN + 1, 0,
+	    12, 10, &p), IRO_EINVAL);
+	assert_int_equal(backfill(f, NULL, 1, 0, 12, 10, &p), IRO_EINVAL);
+	assert_int_equal(backfill(f, kids, 1, 0, 12, 0, &p), IRO_EINVAL);
+	q.device = f->dev_a;
+	q.limit = 10;
+	q.max_bytes = LIMIT_BODY_MAX;
+	q.children = (const uint8_t (*)[LIMIT_ID_LEN])kids;
+	q.nchildren = 1;
+	q.until = 12;
+	/* No viewer: refused, for a backfill and a main pull alike. */
+	assert_int_equal(store_pull(f->st, &q, &p), IRO_EINVAL);
+	q.nchildren = 0;
+	assert_int_equal(store_pull(f->st, &q, &p), IRO_EINVAL);
+	q.viewer = &asha;
+	q.device = NULL;
+	assert_int_equal(store_pull(f->st, &q, &p), IRO_EINVAL);
+}
+
+/* Run sql on the store's database behind its back. */
+static void
+exec_db(struct fx *f, const char *sql)
+{
+	char path[600], *msg = NULL;
+	sqlite3 *db = NULL;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/server.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK)
+		print_error("%s: %s\n", sql, msg ? msg : "?");
+	sqlite3_free(msg);
+	sqlite3_close(db);
+	assert_int_equal(rc, SQLITE_OK);
+}
+
+/* The one-integer answer of sql on the store's database. */
+static int64_t
+query_db(struct fx *f, const char *sql)
+{
+	char path[600];
+	sqlite3_stmt *s = NULL;
+	sqlite3 *db = NULL;
+	int64_t v;
+
+	snprintf(path, sizeof(path), "%s/server.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+/* Log change field = value of record rec of type from device B and
+ * merge it (ledger_refresh), as a push would. */
+static void
+logged(struct fx *f, const char *type, const uint8_t rec[LIMIT_ID_LEN],
+    const char *field, const char *value)
+{
+	struct change c;
+
+	f->seq++;
+	srvtest_change(&c, f->dev_b, f->seq, T0 + f->seq, type, rec, field,
+	    value, "server", NULL);
+	append(f->st, &c, STORE_ACCEPTED, f->dev_b);
+	change_clear(&c);
+	assert_int_equal(ledger_refresh(f->st, rec), 0);
+}
+
+static void
+expect_scope(struct fx *f, const uint8_t rec[LIMIT_ID_LEN],
+    enum store_scope_kind kind, const uint8_t *child)
+{
+	struct store_scope sc;
+
+	assert_int_equal(store_record_scope(f->st, rec, &sc), 0);
+	assert_int_equal(sc.kind, kind);
+	if (child != NULL)
+		assert_memory_equal(sc.child, child, LIMIT_ID_LEN);
+}
+
+/*
+ * A child, its dispute and the dispute's stage, a visit and a holiday,
+ * merged by the ledger.  The stage's id sorts before its dispute's, so
+ * the stage is rescoped while its dispute still has no scope.
+ */
+struct scoped {
+	uint8_t kid[LIMIT_ID_LEN], dispute[LIMIT_ID_LEN],
+	    stage[LIMIT_ID_LEN], visit[LIMIT_ID_LEN], holiday[LIMIT_ID_LEN];
+};
+
+static void
+fill_scoped(struct fx *f, struct scoped *r)
+{
+	char kid_hex[2 * LIMIT_ID_LEN + 1], dispute_hex[2 * LIMIT_ID_LEN + 1];
+
+	srvtest_id(r->stage, 0x10, 1);
+	srvtest_id(r->dispute, 0x20, 1);
+	srvtest_id(r->holiday, 0x30, 1);
+	srvtest_id(r->visit, 0x40, 1);
+	srvtest_id(r->kid, TAG_CHILD, 1);
+	hex_encode(r->kid, LIMIT_ID_LEN, kid_hex);
+	hex_encode(r->dispute, LIMIT_ID_LEN, dispute_hex);
+	logged(f, "child", r->kid, "child_id", "K1");
+	logged(f, "child", r->kid, "iro", "asha");
+	logged(f, "dispute", r->dispute, "child", kid_hex);
+	logged(f, "dispute_stage", r->stage, "dispute", dispute_hex);
+	logged(f, "visit", r->visit, "child", kid_hex);
+	logged(f, "holiday", r->holiday, "date", "2026-12-25");
+}
+
+static void
+expect_scoped(struct fx *f, const struct scoped *r)
+{
+	static const uint32_t one[] = { 1 };
+
+	expect_scope(f, r->kid, STORE_SCOPE_CHILD, r->kid);
+	expect_scope(f, r->dispute, STORE_SCOPE_CHILD, r->kid);
+	expect_scope(f, r->stage, STORE_SCOPE_CHILD, r->kid);
+	expect_scope(f, r->visit, STORE_SCOPE_CHILD, r->kid);
+	expect_scope(f, r->holiday, STORE_SCOPE_COUNCIL, NULL);
+	expect_children(f, &asha, one, 1);
+}
+
+static void
+test_unscoped_are_rescoped(void **state)
+{
+	struct fx *f = *state;
+	uint8_t (*ids)[LIMIT_ID_LEN] = NULL;
+	struct scoped r;
+	size_t n = 99;
+
+	assert_int_equal(srvtest_user(f->st, "asha", SCHEMA_ROLE_IRO,
+	    "north"), 0);
+	fill_scoped(f, &r);
+	expect_scoped(f, &r);
+	assert_int_equal(store_unscoped(f->st, &ids, &n), 0);
+	assert_int_equal(n, 0);
+	assert_null(ids);
+	/* As if materialised before scopes existed. */
+	exec_db(f, "DELETE FROM rscope; DELETE FROM alloc");
+	assert_int_equal(store_unscoped(f->st, &ids, &n), 0);
+	assert_int_equal(n, 5);
+	assert_memory_equal(ids[0], r.stage, LIMIT_ID_LEN);
+	assert_memory_equal(ids[1], r.dispute, LIMIT_ID_LEN);
+	assert_memory_equal(ids[2], r.holiday, LIMIT_ID_LEN);
+	assert_memory_equal(ids[3], r.visit, LIMIT_ID_LEN);
+	assert_memory_equal(ids[4], r.kid, LIMIT_ID_LEN);
+	free(ids);
+	expect_children(f, &asha, NULL, 0);
+	expect_pull(f, &asha, 0, NULL, 0);
+	assert_int_equal(ledger_rescope(f->st), 0);
+	assert_int_equal(store_unscoped(f->st, &ids, &n), 0);
+	assert_int_equal(n, 0);
+	expect_scoped(f, &r);
+	/* And harmless when there is nothing to do. */
+	assert_int_equal(ledger_rescope(f->st), 0);
+	expect_scoped(f, &r);
+}
+
+/* The layout of a store from before scopes (and, from layout 1, before
+ * the audit log), for the upgrade tests. */
+#define DROP_LAYOUT_3 "DROP TABLE rscope; DROP TABLE alloc;" \
+	" ALTER TABLE devices DROP COLUMN last_pull_ms;"
+#define DROP_LAYOUT_2 "DROP TABLE audit_records; DROP TABLE audit;" \
+	" DROP TABLE login_failures; ALTER TABLE users DROP COLUMN disabled;"
+
+/* After an upgrade: the tables and indexes of layout 3 exist, the store
+ * says it is of layout 3, and the ledger gives the old records their
+ * scopes. */
+static void
+expect_upgraded(struct fx *f, const struct scoped *r)
+{
+	uint8_t (*ids)[LIMIT_ID_LEN] = NULL;
+	size_t n = 0;
+
+	assert_int_equal(query_db(f, "SELECT count(*) FROM sqlite_master"
+	    " WHERE name IN ('rscope', 'alloc', 'rscope_child', 'alloc_iro')"),
+	    4);
+	assert_int_equal(query_db(f, "SELECT value FROM meta"
+	    " WHERE key = 'layout'"), 3);
+	assert_int_equal(store_unscoped(f->st, &ids, &n), 0);
+	assert_int_equal(n, 5);
+	free(ids);
+	assert_int_equal(ledger_rescope(f->st), 0);
+	expect_scoped(f, r);
+}
+
+/* A store made before accounts could be disabled, the audit log and
+ * scopes is brought up to date when opened, keeping its data. */
 static void
 test_layout_1_is_upgraded(void **state)
 {
 	struct fx *f = *state;
 	struct store_audit a;
 	struct store_user u;
-	char path[600], err[512];
-	sqlite3 *db;
+	struct scoped r;
+	char err[512];
 
 	add_user(f->st, "asha", SCHEMA_ROLE_IRO);
+	fill_scoped(f, &r);
 	store_close(f->st);
 	f->st = NULL;
-	snprintf(path, sizeof(path), "%s/server.db", f->dir);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db,
-	    "DROP TABLE audit_records; DROP TABLE audit;"
-	    " DROP TABLE login_failures; ALTER TABLE users DROP COLUMN disabled;"
-	    " UPDATE meta SET value = 1 WHERE key = 'layout'",
-	    NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	exec_db(f, DROP_LAYOUT_3 DROP_LAYOUT_2
+	    " UPDATE meta SET value = 1 WHERE key = 'layout'");
 	assert_int_equal(store_open(f->dir, &f->st, err, sizeof(err)), 0);
 	assert_int_equal(store_user_get(f->st, "asha", &u), 0);
 	assert_false(u.disabled);
@@ -654,6 +1351,36 @@ test_layout_1_is_upgraded(void **state)
 	memset(&a, 0, sizeof(a));
 	snprintf(a.action, sizeof(a.action), "user_disable");
 	assert_int_equal(store_audit_append(f->st, &a, NULL), 0);
+	expect_upgraded(f, &r);
+}
+
+static void
+test_layout_2_is_upgraded(void **state)
+{
+	struct fx *f = *state;
+	struct store_audit *list = NULL;
+	struct store_audit_query q = { 0 };
+	struct store_audit a;
+	struct scoped r;
+	char err[512];
+	size_t n = 0;
+
+	add_user(f->st, "asha", SCHEMA_ROLE_IRO);
+	fill_scoped(f, &r);
+	memset(&a, 0, sizeof(a));
+	snprintf(a.action, sizeof(a.action), "enrol");
+	assert_int_equal(store_audit_append(f->st, &a, NULL), 0);
+	store_close(f->st);
+	f->st = NULL;
+	exec_db(f, DROP_LAYOUT_3
+	    " UPDATE meta SET value = 2 WHERE key = 'layout'");
+	assert_int_equal(store_open(f->dir, &f->st, err, sizeof(err)), 0);
+	/* Layout 2's tables are kept as they were. */
+	assert_int_equal(store_audit_list(f->st, &q, &list, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].action, "enrol");
+	store_audit_free_array(list, n);
+	expect_upgraded(f, &r);
 }
 
 static void
@@ -709,7 +1436,26 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failures_survive_reopen,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record_scope_round_trip,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_child_put_allocates,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scope_children, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_scope_too_big, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_pull_follows_scope, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_pull_after_reallocation,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backfill, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_backfill_refuses_bad_queries, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unscoped_are_rescoped,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_layout_1_is_upgraded,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_layout_2_is_upgraded,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_layout_is_refused,
 		    setup, teardown),

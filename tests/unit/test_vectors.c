@@ -232,11 +232,56 @@ test_pull_req(void **state)
 		    0);
 		assert_int_equal(m.cursor, cases[i].cursor);
 		assert_int_equal(m.limit, cases[i].limit);
+		assert_false(m.has_scope);
+		assert_int_equal(m.nchildren, 0);
 		assert_int_equal(wire_encode_pull_req(&m, &enc, &elen), 0);
 		assert_same_bytes(enc, elen, buf, len);
 		free(enc);
 		free(buf);
 	}
+}
+
+/* The digest of the one child the device holds (PROTOCOL.md, 5.8). */
+#define DIGEST_CHILD \
+	"5af6fb9827ed2ad32f6fa7220892c36fe77c237b30c8623c0cd072196ddd9f7e"
+#define CHILD_B "2d7c5b1e9f0a48368b1c2d3e4f5a6978"
+#define CHILD_C "e81a3fc20b4d5e6f708192a3b4c5d6e7"
+
+static void
+test_pull_req_scope(void **state)
+{
+	char digest[2 * LIMIT_SCOPE_DIGEST_LEN + 1];
+	struct wire_pull_req m;
+	uint8_t *buf, *enc;
+	size_t len, elen;
+
+	(void)state;
+	buf = vector("pull_req_scope", &len);
+	assert_int_equal(wire_decode_pull_req(buf, len, &m, NULL, 0), 0);
+	assert_int_equal(m.cursor, 1234);
+	assert_int_equal(m.limit, 500);
+	assert_true(m.has_scope);
+	hex_encode(m.scope, sizeof(m.scope), digest);
+	assert_string_equal(digest, DIGEST_CHILD);
+	assert_int_equal(m.nchildren, 0);
+	assert_int_equal(wire_encode_pull_req(&m, &enc, &elen), 0);
+	assert_same_bytes(enc, elen, buf, len);
+	free(enc);
+	free(buf);
+
+	buf = vector("pull_req_backfill", &len);
+	assert_int_equal(wire_decode_pull_req(buf, len, &m, NULL, 0), 0);
+	assert_int_equal(m.cursor, 0);
+	assert_int_equal(m.limit, 500);
+	assert_false(m.has_scope);
+	assert_int_equal(m.nchildren, 2);
+	assert_id(m.children[0], CHILD_B);
+	assert_id(m.children[1], CHILD_C);
+	assert_int_equal(m.until, 1234);
+	assert_int_equal(wire_encode_pull_req(&m, &enc, &elen), 0);
+	assert_same_bytes(enc, elen, buf, len);
+	free(enc);
+	free(buf);
 }
 
 static void
@@ -269,8 +314,47 @@ test_pull_resp(void **state)
 	assert_int_equal(wire_decode_pull_resp(buf, len, &m, NULL, 0), 0);
 	assert_int_equal(m.nchanges, 0);
 	assert_false(m.more);
+	assert_false(m.has_scope);
 	assert_int_equal(wire_encode_pull_resp(&m, &enc, &elen), 0);
 	assert_same_bytes(enc, elen, buf, len);
+	free(enc);
+	free(buf);
+}
+
+static void
+test_pull_resp_scope(void **state)
+{
+	struct wire_pull_resp m;
+	uint8_t *buf, *enc;
+	size_t len, elen;
+
+	(void)state;
+	buf = vector("pull_resp_scope", &len);
+	assert_int_equal(wire_decode_pull_resp(buf, len, &m, NULL, 0), 0);
+	assert_int_equal(m.nchanges, 0);
+	assert_int_equal(m.cursor, 1234);
+	assert_true(m.more);
+	assert_int_equal(m.time_ms, T0 + 125000);
+	assert_true(m.has_scope);
+	assert_int_equal(m.nscope, 2);
+	assert_id(m.scope[0], CHILD_B);
+	assert_id(m.scope[1], CHILD_C);
+	assert_int_equal(wire_encode_pull_resp(&m, &enc, &elen), 0);
+	assert_same_bytes(enc, elen, buf, len);
+	wire_pull_resp_clear(&m);
+	assert_null(m.scope);
+	free(enc);
+	free(buf);
+
+	/* Nothing allocated: a scope, and an empty one. */
+	buf = vector("pull_resp_scope_empty", &len);
+	assert_int_equal(wire_decode_pull_resp(buf, len, &m, NULL, 0), 0);
+	assert_true(m.has_scope);
+	assert_int_equal(m.nscope, 0);
+	assert_null(m.scope);
+	assert_int_equal(wire_encode_pull_resp(&m, &enc, &elen), 0);
+	assert_same_bytes(enc, elen, buf, len);
+	wire_pull_resp_clear(&m);
 	free(enc);
 	free(buf);
 }
@@ -447,7 +531,9 @@ main(void)
 		cmocka_unit_test(test_push_req),
 		cmocka_unit_test(test_push_resp),
 		cmocka_unit_test(test_pull_req),
+		cmocka_unit_test(test_pull_req_scope),
 		cmocka_unit_test(test_pull_resp),
+		cmocka_unit_test(test_pull_resp_scope),
 		cmocka_unit_test(test_error),
 		cmocka_unit_test(test_change),
 		cmocka_unit_test(test_invalid),

@@ -149,6 +149,9 @@ static const struct {
 	{ "pull_resp", D_PULL_RESP }, { "pull_resp_empty", D_PULL_RESP },
 	{ "error", D_ERROR }, { "change", D_CHANGE },
 	{ "change_long", D_CHANGE }, { "change_delete", D_CHANGE },
+	{ "pull_req_scope", D_PULL_REQ }, { "pull_req_backfill", D_PULL_REQ },
+	{ "pull_resp_scope", D_PULL_RESP },
+	{ "pull_resp_scope_empty", D_PULL_RESP },
 };
 #define NVECTORS (sizeof(vectors) / sizeof(vectors[0]))
 
@@ -366,7 +369,7 @@ test_canonical_bytes(void **state)
 	static const uint8_t loose[] = { 0x83, 0xa5, 'l', 'i', 'm', 'i', 't',
 		0xd0, 0x7f, 0xd9, 6, 'c', 'u', 'r', 's', 'o', 'r', 0xcf, 0, 0, 0,
 		1, 0, 0, 0, 0, 0xa1, 'v', 0xcd, 0, 1 };
-	struct wire_pull_req m = { 1ULL << 32, 127 }, d;
+	struct wire_pull_req m = { .cursor = 1ULL << 32, .limit = 127 }, d;
 	uint8_t *buf;
 	size_t len;
 
@@ -486,6 +489,10 @@ static const struct target targets[] = {
 	{ "pull_resp", D_PULL_RESP, "changes" },
 	{ "error", D_ERROR, NULL },
 	{ "change", D_CHANGE, NULL },
+	/* Tests above index the targets: add new ones at the end. */
+	{ "pull_req_scope", D_PULL_REQ, NULL },
+	{ "pull_req_backfill", D_PULL_REQ, NULL },
+	{ "pull_resp_scope", D_PULL_RESP, NULL },
 };
 
 enum op { OP_DROP, OP_DUP, OP_SET, OP_RENAME };
@@ -562,7 +569,19 @@ mutate(const struct target *t, uint32_t idx, enum op op,
 static bool
 is_optional(const char *key)
 {
-	return strcmp(key, "base") == 0 || strcmp(key, "sup") == 0;
+	return strcmp(key, "base") == 0 || strcmp(key, "sup") == 0 ||
+	    strcmp(key, "scope") == 0;
+}
+
+/* What the reason says when key is missing: a backfill's `until` left
+ * alone is refused as such. */
+static void
+missing_reason(const char *key, char *out, size_t outlen)
+{
+	if (strcmp(key, "children") == 0)
+		snprintf(out, outlen, "until: only allowed with 'children'");
+	else
+		snprintf(out, outlen, "missing key '%s'", key);
 }
 
 static void
@@ -585,8 +604,7 @@ test_missing_keys(void **state)
 				assert_int_equal(rc, 0);
 			} else {
 				assert_int_equal(rc, IRO_EPROTO);
-				snprintf(want, sizeof(want), "missing key '%s'",
-				    key);
+				missing_reason(key, want, sizeof(want));
 				assert_non_null(strstr(why, want));
 			}
 			msgpack_sbuffer_destroy(&sb);
@@ -1136,7 +1154,7 @@ test_encoder_limits(void **state)
 	struct wire_push_req pr = { 0 };
 	struct wire_pull_resp pl = { 0 };
 	struct wire_enrol_req er;
-	struct wire_pull_req q = { 0, 0 };
+	struct wire_pull_req q = { .limit = 0 };
 	struct change c;
 	uint8_t *out;
 	size_t len, i;
@@ -1262,6 +1280,389 @@ test_bad_version(void **state)
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/* Scopes and backfills (PROTOCOL.md, sections 5.5, 5.6 and 5.8) */
+
+/* n distinct ids, sorted bytewise. */
+static void
+fill_ids(uint8_t (*ids)[LIMIT_ID_LEN], size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		memset(ids[i], 0xc4, LIMIT_ID_LEN);
+		ids[i][14] = (uint8_t)(i >> 8);
+		ids[i][15] = (uint8_t)i;
+	}
+}
+
+static void
+test_pull_req_scope_roundtrip(void **state)
+{
+	struct wire_pull_req m, d;
+	uint8_t *buf, *buf2;
+	size_t len, len2, n;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	m.cursor = 77;
+	m.limit = 10;
+	m.has_scope = true;
+	memset(m.scope, 0xab, sizeof(m.scope));
+	for (n = 1; n <= LIMIT_BACKFILL_CHILDREN; n += 21) {
+		m.nchildren = n;
+		fill_ids(m.children, n);
+		/* Children are a list, not a set: any order will do. */
+		m.children[0][0] = 0xff;
+		m.until = m.cursor + n - 1;        /* until == cursor too */
+		assert_int_equal(wire_encode_pull_req(&m, &buf, &len), 0);
+		assert_int_equal(wire_decode_pull_req(buf, len, &d, NULL, 0),
+		    0);
+		assert_int_equal(d.cursor, 77);
+		assert_int_equal(d.limit, 10);
+		assert_true(d.has_scope);
+		assert_memory_equal(d.scope, m.scope, sizeof(m.scope));
+		assert_int_equal(d.nchildren, n);
+		assert_memory_equal(d.children, m.children, n * LIMIT_ID_LEN);
+		assert_int_equal(d.until, m.until);
+		assert_int_equal(wire_encode_pull_req(&d, &buf2, &len2), 0);
+		assert_int_equal(len, len2);
+		assert_memory_equal(buf, buf2, len);
+		free(buf);
+		free(buf2);
+	}
+	/* The most children a backfill may name. */
+	m.nchildren = LIMIT_BACKFILL_CHILDREN;
+	fill_ids(m.children, m.nchildren);
+	assert_int_equal(wire_encode_pull_req(&m, &buf, &len), 0);
+	assert_int_equal(wire_decode_pull_req(buf, len, &d, NULL, 0), 0);
+	assert_int_equal(d.nchildren, LIMIT_BACKFILL_CHILDREN);
+	free(buf);
+}
+
+static void
+test_pull_resp_scope_roundtrip(void **state)
+{
+	static const size_t counts[] = { 0, 1, 15, 16, 4095,
+		LIMIT_SCOPE_CHILDREN };
+	struct wire_pull_resp m, d;
+	uint8_t *buf, *buf2;
+	size_t len, len2, i, bytes, hlen;
+
+	(void)state;
+	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		memset(&m, 0, sizeof(m));
+		m.cursor = 9;
+		m.more = true;
+		m.time_ms = T0;
+		m.has_scope = true;
+		m.nscope = counts[i];
+		m.scope = counts[i] > 0 ? calloc(counts[i], LIMIT_ID_LEN) :
+		    NULL;
+		if (counts[i] > 0)
+			assert_non_null(m.scope);
+		fill_ids(m.scope, m.nscope);
+		assert_int_equal(wire_encode_pull_resp(&m, &buf, &len), 0);
+		/* The shortest bin: an 8-bit length up to 15 ids, 16-bit up
+		 * to 4095, and a full scope's 65,536 bytes need 32. */
+		bytes = counts[i] * LIMIT_ID_LEN;
+		hlen = bytes < 256 ? 2 : bytes < 65536 ? 3 : 5;
+		assert_int_equal(buf[len - bytes - hlen],
+		    hlen == 2 ? 0xc4 : hlen == 3 ? 0xc5 : 0xc6);
+		assert_int_equal(wire_decode_pull_resp(buf, len, &d, NULL, 0),
+		    0);
+		assert_true(d.has_scope);
+		assert_int_equal(d.nscope, counts[i]);
+		assert_int_equal(d.nchanges, 0);
+		if (counts[i] == 0)
+			assert_null(d.scope);
+		else
+			assert_memory_equal(d.scope, m.scope,
+			    counts[i] * LIMIT_ID_LEN);
+		assert_int_equal(wire_encode_pull_resp(&d, &buf2, &len2), 0);
+		assert_int_equal(len, len2);
+		assert_memory_equal(buf, buf2, len);
+		wire_pull_resp_clear(&d);
+		assert_null(d.scope);
+		assert_false(d.has_scope);
+		free(buf);
+		free(buf2);
+		free(m.scope);
+	}
+}
+
+/* Optional keys after the required ones, in the table's order; absent
+ * ones are not written at all. */
+static void
+test_scope_canonical_bytes(void **state)
+{
+	static const uint8_t head[] = { 0x86, 0xa1, 'v', 0x01, 0xa6, 'c', 'u',
+		'r', 's', 'o', 'r', 0x05, 0xa5, 'l', 'i', 'm', 'i', 't', 0x07,
+		0xa5, 's', 'c', 'o', 'p', 'e', 0xc4, 0x20 };
+	static const uint8_t tail[] = { 0xa8, 'c', 'h', 'i', 'l', 'd', 'r',
+		'e', 'n', 0x91, 0xc4, 0x10 };
+	static const uint8_t until[] = { 0xa5, 'u', 'n', 't', 'i', 'l', 0x06 };
+	struct wire_pull_req m;
+	struct wire_pull_resp r;
+	uint8_t *buf;
+	size_t len;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	m.cursor = 5;
+	m.limit = 7;
+	m.has_scope = true;
+	m.nchildren = 1;
+	m.until = 6;
+	assert_int_equal(wire_encode_pull_req(&m, &buf, &len), 0);
+	assert_int_equal(len, sizeof(head) + 32 + sizeof(tail) + 16 +
+	    sizeof(until));
+	assert_memory_equal(buf, head, sizeof(head));
+	assert_memory_equal(buf + sizeof(head) + 32, tail, sizeof(tail));
+	assert_memory_equal(buf + len - sizeof(until), until, sizeof(until));
+	free(buf);
+	/* Without children, `until` is not written, whatever it holds. */
+	m.has_scope = false;
+	m.nchildren = 0;
+	m.until = 1;
+	assert_int_equal(wire_encode_pull_req(&m, &buf, &len), 0);
+	assert_int_equal(buf[0], 0x83);
+	assert_false(contains(buf, len, "\xa5" "until", 6));
+	assert_false(contains(buf, len, "\xa5" "scope", 6));
+	free(buf);
+	/* Nor is a response's scope when it has none. */
+	memset(&r, 0, sizeof(r));
+	r.nscope = 3;
+	assert_int_equal(wire_encode_pull_resp(&r, &buf, &len), 0);
+	assert_int_equal(buf[0], 0x85);
+	assert_false(contains(buf, len, "\xa5" "scope", 6));
+	free(buf);
+}
+
+/* Packs a pull_req with cursor, `children` of n ids (id i+1 repeats id
+ * i when dup_at == i + 1) unless n is SIZE_MAX, and `until` unless
+ * until is UINT64_MAX. */
+static void
+pack_backfill(msgpack_sbuffer *sb, uint64_t cursor, size_t n, size_t dup_at,
+    uint64_t until)
+{
+	uint8_t ids[LIMIT_BACKFILL_CHILDREN + 2][LIMIT_ID_LEN];
+	msgpack_packer pk;
+	size_t i;
+
+	assert_true(n == SIZE_MAX || n <= LIMIT_BACKFILL_CHILDREN + 2);
+	pack_begin(sb, &pk);
+	msgpack_pack_map(&pk, 3 + (n != SIZE_MAX) + (until != UINT64_MAX));
+	pack_str(&pk, "v");
+	msgpack_pack_uint8(&pk, 1);
+	pack_str(&pk, "cursor");
+	msgpack_pack_uint64(&pk, cursor);
+	pack_str(&pk, "limit");
+	msgpack_pack_uint16(&pk, 500);
+	if (n != SIZE_MAX) {
+		fill_ids(ids, n);
+		if (dup_at > 0 && dup_at < n)
+			memcpy(ids[dup_at], ids[dup_at - 1], LIMIT_ID_LEN);
+		pack_str(&pk, "children");
+		msgpack_pack_array(&pk, n);
+		for (i = 0; i < n; i++) {
+			msgpack_pack_bin(&pk, LIMIT_ID_LEN);
+			msgpack_pack_bin_body(&pk, ids[i], LIMIT_ID_LEN);
+		}
+	}
+	if (until != UINT64_MAX) {
+		pack_str(&pk, "until");
+		msgpack_pack_uint64(&pk, until);
+	}
+}
+
+static void
+test_backfill_refusals(void **state)
+{
+	static const struct {
+		uint64_t cursor;
+		size_t n, dup_at;
+		uint64_t until;
+		int rc;
+		const char *why;
+	} cases[] = {
+		{ 0, 1, 0, 0, 0, NULL },
+		{ 9, 64, 0, 9, 0, NULL },
+		{ 9, 65, 0, 9, IRO_ETOOBIG,
+		    "children: 65 child ids is over the limit of 64" },
+		{ 9, 0, 0, 9, IRO_EPROTO,
+		    "children: expected at least 1 child id" },
+		{ 9, 2, 1, 9, IRO_EPROTO, "children[1]: duplicate child id" },
+		{ 9, 64, 63, 9, IRO_EPROTO,
+		    "children[63]: duplicate child id" },
+		{ 9, 3, 0, 8, IRO_EPROTO, "until: 8 is before the cursor 9" },
+		{ 9, 3, 0, UINT64_MAX, IRO_EPROTO, "missing key 'until'" },
+		{ 9, SIZE_MAX, 0, 9, IRO_EPROTO,
+		    "until: only allowed with 'children'" },
+		{ 9, SIZE_MAX, 0, UINT64_MAX, 0, NULL },
+	};
+	msgpack_sbuffer sb;
+	char why[256];
+	size_t i;
+	int rc;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		pack_backfill(&sb, cases[i].cursor, cases[i].n,
+		    cases[i].dup_at, cases[i].until);
+		rc = decode_any(D_PULL_REQ, (uint8_t *)sb.data, sb.size, why,
+		    sizeof(why));
+		if (rc != cases[i].rc)
+			fail_msg("case %zu: got %d (%s)", i, rc, why);
+		if (cases[i].why != NULL)
+			assert_string_equal(why, cases[i].why);
+		msgpack_sbuffer_destroy(&sb);
+	}
+}
+
+/* A pull_resp page with `scope` holding len bytes (ids 0, 1, ... or the
+ * bytes given), and nchanges changes. */
+static void
+pack_scope_page(msgpack_sbuffer *sb, const uint8_t *bytes, size_t len,
+    size_t nchanges)
+{
+	msgpack_packer pk;
+
+	pack_begin(sb, &pk);
+	msgpack_pack_map(&pk, 6);
+	pack_str(&pk, "v");
+	msgpack_pack_uint8(&pk, 1);
+	pack_str(&pk, "changes");
+	pack_changes(sb, &pk, nchanges);
+	pack_str(&pk, "cursor");
+	msgpack_pack_uint8(&pk, 3);
+	pack_str(&pk, "more");
+	msgpack_pack_true(&pk);
+	pack_str(&pk, "time");
+	msgpack_pack_uint64(&pk, T0);
+	pack_str(&pk, "scope");
+	msgpack_pack_bin(&pk, len);
+	if (len > 0)
+		msgpack_pack_bin_body(&pk, bytes, len);
+}
+
+static void
+test_scope_page_refusals(void **state)
+{
+	uint8_t (*ids)[LIMIT_ID_LEN];
+	msgpack_sbuffer sb;
+	char why[256];
+	size_t k;
+
+	(void)state;
+	ids = calloc(LIMIT_SCOPE_CHILDREN + 1, LIMIT_ID_LEN);
+	assert_non_null(ids);
+	fill_ids(ids, LIMIT_SCOPE_CHILDREN + 1);
+	for (k = 1; k < LIMIT_ID_LEN; k++) {
+		pack_scope_page(&sb, ids[0], 2 * LIMIT_ID_LEN + k, 0);
+		assert_int_equal(decode_any(D_PULL_RESP, (uint8_t *)sb.data,
+		    sb.size, why, sizeof(why)), IRO_EPROTO);
+		assert_non_null(strstr(why, "not a whole number of ids"));
+		msgpack_sbuffer_destroy(&sb);
+	}
+	pack_scope_page(&sb, ids[0], LIMIT_SCOPE_CHILDREN * LIMIT_ID_LEN, 0);
+	assert_int_equal(decode_any(D_PULL_RESP, (uint8_t *)sb.data, sb.size,
+	    why, sizeof(why)), 0);
+	msgpack_sbuffer_destroy(&sb);
+	pack_scope_page(&sb, ids[0], (LIMIT_SCOPE_CHILDREN + 1) *
+	    LIMIT_ID_LEN, 0);
+	assert_int_equal(decode_any(D_PULL_RESP, (uint8_t *)sb.data, sb.size,
+	    why, sizeof(why)), IRO_ETOOBIG);
+	msgpack_sbuffer_destroy(&sb);
+	/* Out of order at the end; the same id twice. */
+	memcpy(ids[LIMIT_SCOPE_CHILDREN - 1], ids[0], LIMIT_ID_LEN);
+	pack_scope_page(&sb, ids[0], LIMIT_SCOPE_CHILDREN * LIMIT_ID_LEN, 0);
+	assert_int_equal(decode_any(D_PULL_RESP, (uint8_t *)sb.data, sb.size,
+	    why, sizeof(why)), IRO_EPROTO);
+	assert_string_equal(why, "scope: ids are not sorted and unique");
+	msgpack_sbuffer_destroy(&sb);
+	memcpy(ids[2], ids[1], LIMIT_ID_LEN);
+	pack_scope_page(&sb, ids[0], 3 * LIMIT_ID_LEN, 0);
+	assert_int_equal(decode_any(D_PULL_RESP, (uint8_t *)sb.data, sb.size,
+	    why, sizeof(why)), IRO_EPROTO);
+	msgpack_sbuffer_destroy(&sb);
+	/* A scope page carries no changes, even with an empty scope. */
+	pack_scope_page(&sb, NULL, 0, 1);
+	assert_int_equal(decode_any(D_PULL_RESP, (uint8_t *)sb.data, sb.size,
+	    why, sizeof(why)), IRO_EPROTO);
+	assert_string_equal(why, "scope: a page with a scope carries no "
+	    "changes");
+	msgpack_sbuffer_destroy(&sb);
+	free(ids);
+}
+
+static void
+test_scope_encoder_limits(void **state)
+{
+	struct wire_pull_req q;
+	struct wire_pull_resp r;
+	struct change c;
+	uint8_t (*ids)[LIMIT_ID_LEN];
+	uint8_t *out;
+	size_t len;
+
+	(void)state;
+	memset(&q, 0, sizeof(q));
+	q.cursor = 10;
+	q.limit = 1;
+	q.nchildren = LIMIT_BACKFILL_CHILDREN + 1;
+	q.until = 10;
+	ENC_FAILS(wire_encode_pull_req(&q, &out, &len), IRO_EINVAL);
+	q.nchildren = 2;
+	fill_ids(q.children, 2);
+	q.until = 9;
+	ENC_FAILS(wire_encode_pull_req(&q, &out, &len), IRO_EINVAL);
+	q.until = 10;
+	memcpy(q.children[1], q.children[0], LIMIT_ID_LEN);
+	ENC_FAILS(wire_encode_pull_req(&q, &out, &len), IRO_EINVAL);
+	fill_ids(q.children, 2);
+	assert_int_equal(wire_encode_pull_req(&q, &out, &len), 0);
+	free(out);
+	/* Without children, `until` means nothing and is not checked. */
+	q.nchildren = 0;
+	q.until = 0;
+	assert_int_equal(wire_encode_pull_req(&q, &out, &len), 0);
+	free(out);
+
+	ids = calloc(LIMIT_SCOPE_CHILDREN + 1, LIMIT_ID_LEN);
+	assert_non_null(ids);
+	fill_ids(ids, LIMIT_SCOPE_CHILDREN + 1);
+	memset(&r, 0, sizeof(r));
+	r.more = true;
+	r.has_scope = true;
+	r.scope = ids;
+	r.nscope = LIMIT_SCOPE_CHILDREN + 1;
+	ENC_FAILS(wire_encode_pull_resp(&r, &out, &len), IRO_EINVAL);
+	r.nscope = LIMIT_SCOPE_CHILDREN;
+	assert_int_equal(wire_encode_pull_resp(&r, &out, &len), 0);
+	free(out);
+	r.nscope = 2;
+	r.scope = ids + 1;
+	r.scope[1][0] = 0;                    /* now before ids[1] */
+	ENC_FAILS(wire_encode_pull_resp(&r, &out, &len), IRO_EINVAL);
+	r.scope = ids + 2;
+	memcpy(r.scope[1], r.scope[0], LIMIT_ID_LEN);
+	ENC_FAILS(wire_encode_pull_resp(&r, &out, &len), IRO_EINVAL);
+	r.scope = NULL;
+	ENC_FAILS(wire_encode_pull_resp(&r, &out, &len), IRO_EINVAL);
+	/* A scope page with a change, even with an empty scope. */
+	r.nscope = 0;
+	make_change(&c, 1, "x");
+	r.changes = &c;
+	r.nchanges = 1;
+	ENC_FAILS(wire_encode_pull_resp(&r, &out, &len), IRO_EINVAL);
+	r.has_scope = false;
+	assert_int_equal(wire_encode_pull_resp(&r, &out, &len), 0);
+	free(out);
+	change_clear(&c);
+	free(ids);
+}
+
 int
 main(void)
 {
@@ -1288,6 +1689,12 @@ main(void)
 		cmocka_unit_test(test_bad_version),
 		cmocka_unit_test(test_encoder_limits),
 		cmocka_unit_test(test_change_size_bound),
+		cmocka_unit_test(test_pull_req_scope_roundtrip),
+		cmocka_unit_test(test_pull_resp_scope_roundtrip),
+		cmocka_unit_test(test_scope_canonical_bytes),
+		cmocka_unit_test(test_backfill_refusals),
+		cmocka_unit_test(test_scope_page_refusals),
+		cmocka_unit_test(test_scope_encoder_limits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -390,9 +390,12 @@ slurp(const char *path, size_t *len)
 static void
 test_out_of_memory(void **state)
 {
-	static const char *const files[] = { "proto/vectors/push_req.msgpack",
-		"proto/vectors/pull_resp.msgpack",
-		"proto/vectors/push_resp.msgpack" };
+	static const struct { const char *file; int which; } files[] = {
+		{ "proto/vectors/push_req.msgpack", 0 },
+		{ "proto/vectors/pull_resp.msgpack", 1 },
+		{ "proto/vectors/push_resp.msgpack", 2 },
+		{ "proto/vectors/pull_resp_scope.msgpack", 1 },
+	};
 	static const struct wire_pull_resp zero;
 	struct wire_pull_resp m;
 	uint8_t *buf, *out;
@@ -404,9 +407,9 @@ test_out_of_memory(void **state)
 #ifdef TEST_ASAN
 	skip();   /* ASan owns malloc: failures are injected in plain builds */
 #endif
-	for (f = 0; f < 3; f++) {
-		buf = slurp(files[f], &len);
-		which = f == 0 ? 0 : f == 1 ? 1 : 2;
+	for (f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		buf = slurp(files[f].file, &len);
+		which = files[f].which;
 		for (n = 1;; n++) {
 			fail_after = n;
 			rc = decode_measured(which, buf, len);
@@ -420,7 +423,7 @@ test_out_of_memory(void **state)
 		free(buf);
 	}
 	/* The output of a failed decode is clear. */
-	buf = slurp(files[1], &len);
+	buf = slurp(files[1].file, &len);
 	fail_after = 3;
 	track_begin();
 	rc = wire_decode_pull_resp(buf, len, &m, NULL, 0);

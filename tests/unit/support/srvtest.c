@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "srvtest.h"
+#include "store.h"
 
 int
 srvtest_tmpdir(char *buf, size_t len)
@@ -71,4 +72,19 @@ srvtest_change(struct change *c, const uint8_t dev[LIMIT_ID_LEN],
 		c->has_base = true;
 		c->base = *base;
 	}
+}
+
+int
+srvtest_user(struct store *st, const char *name, enum schema_role role,
+    const char *team)
+{
+	struct store_user u;
+
+	memset(&u, 0, sizeof(u));
+	snprintf(u.username, sizeof(u.username), "%s", name);
+	snprintf(u.team, sizeof(u.team), "%s", team);
+	snprintf(u.pwhash, sizeof(u.pwhash), "$argon2id$not-a-real-hash");
+	u.role = role;
+	u.created_ms = 1;
+	return store_user_add(st, &u);
 }

@@ -9,6 +9,9 @@
 #include <stdint.h>
 
 #include "change.h"
+#include "schema.h"
+
+struct store;
 
 /* srvtest_tmpdir - create a fresh directory under $TMPDIR (or /tmp) and
  * write its path to buf.  Returns 0 or -1. */
@@ -28,5 +31,10 @@ void srvtest_change(struct change *c, const uint8_t dev[LIMIT_ID_LEN],
     uint64_t seq, uint64_t wall_ms, const char *type,
     const uint8_t rec[LIMIT_ID_LEN], const char *field, const char *value,
     const char *author, const struct stamp *base);
+
+/* srvtest_user - add user name with role and team ("" = none) and a
+ * placeholder password hash.  Returns what store_user_add returns. */
+int srvtest_user(struct store *st, const char *name, enum schema_role role,
+    const char *team);
 
 #endif
