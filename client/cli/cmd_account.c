@@ -74,8 +74,8 @@ run_sync(struct cli *c, struct iro *h, int json)
 		    r.children_in, r.children_in == 1 ? "child" : "children");
 	if (r.children_out > 0)
 		cli_error(c, "%" PRIu64 " %s left your caseload: every record "
-		    "of theirs is gone from this device (your edits were "
-		    "delivered first)", r.children_out,
+		    "of theirs is gone from this device (your pending edits "
+		    "went to the server first)", r.children_out,
 		    r.children_out == 1 ? "child" : "children");
 	return CLI_OK;
 }

@@ -12,7 +12,7 @@
 
 command -v sqlite3 >/dev/null 2>&1 || bail "no sqlite3 command"
 
-plan 24
+plan 25
 
 export IRO_PASSPHRASE="write authorisation e2e"
 A="$TMP/a"
@@ -68,6 +68,11 @@ is "$(jget "$OUT" "[.[] | select(.action == \"push\" and
 	(.records | index(\"$bad\")) and
 	(.detail | test(\"refused $nbad\")))] | length")" 1 \
 	"the audit holds A's push with the refused visit"
+run srv audit --data "$TMP/srv" --child C1001 --json
+is "$(jget "$OUT" "[.[] | select(.action == \"push\" and
+	.user == \"asha.patel\" and
+	(.detail | contains(\"forbidden: $why\")))] | length")" 1 \
+	"asking about the child finds the refused push, with the reason"
 run iro --home "$A" history "$bad"
 is "$RC" 2 "the refused visit left A's device with the child"
 run iro --home "$A" status --json
