@@ -31,7 +31,10 @@
  * over its limit: nothing over LIMIT_BODY_MAX is ever produced),
  * IRO_EINVAL (a char array not NUL-terminated, a NULL array with a
  * non-zero count, an unknown value type, a pull_req limit outside
- * 1..LIMIT_PULL_CHANGES) or IRO_ENOMEM; on failure *out is
+ * 1..LIMIT_PULL_CHANGES, a pull_req with more than
+ * LIMIT_BACKFILL_CHILDREN children, a repeated child or until < cursor
+ * with children, a pull_resp with a scope and changes or a scope that
+ * fails scope_valid()) or IRO_ENOMEM; on failure *out is
  * NULL and *len 0.  They do not check UTF-8: the caller builds messages
  * from validated values.
  *

@@ -417,20 +417,22 @@ audit_push(void *ctx, struct store *st, const struct wire_push_resp *out)
 {
 	const struct push_audit *pa = ctx;
 	struct store_audit a;
-	size_t cap = 0, i, n;
+	size_t cap = 0, i, n, nrecords;
 	int err = 0;
 
 	audit_begin(&a, pa->rc, AUDIT_PUSH, pa->now);
+	for (i = 0; i < pa->req->nchanges && err == 0; i++)
+		err = audit_add_record(&a, &cap, pa->req->changes[i].record);
+	nrecords = a.nrecords;
+	/* A record the server refused is never materialised, so the child
+	 * each change names is listed too: "who wrote about this child"
+	 * must find refused attempts as well. */
 	for (i = 0; i < pa->req->nchanges && err == 0; i++) {
 		const struct change *c = &pa->req->changes[i];
 		const char *via = domain_child_ref(c->type);
 		uint8_t kid[LIMIT_ID_LEN];
 
-		err = audit_add_record(&a, &cap, c->record);
-		/* A record the server refused is never materialised, so
-		 * the child it names is listed too: "who wrote about this
-		 * child" must find refused attempts as well. */
-		if (err == 0 && via != NULL && strcmp(c->field, via) == 0 &&
+		if (via != NULL && strcmp(c->field, via) == 0 &&
 		    c->value.type == VALUE_STR &&
 		    strlen(c->value.s) == 2 * LIMIT_ID_LEN &&
 		    hex_decode(c->value.s, kid, LIMIT_ID_LEN) == 0)
@@ -438,7 +440,7 @@ audit_push(void *ctx, struct store *st, const struct wire_push_resp *out)
 	}
 	n = (size_t)snprintf(a.detail, sizeof(a.detail), "in: %zu changes "
 	    "to %zu records (accepted %llu, duplicates %llu, refused %zu)",
-	    pa->req->nchanges, a.nrecords, (unsigned long long)out->accepted,
+	    pa->req->nchanges, nrecords, (unsigned long long)out->accepted,
 	    (unsigned long long)out->duplicates, out->nrefused);
 	/* The first refusal's reason: the device may not keep it (its
 	 * child may leave the device in the same sync). */
