@@ -129,32 +129,6 @@ lease_ms(struct store *st, uint64_t *out)
 	return 0;
 }
 
-/*
- * Whether who's edit stamped `at` was made while child k was theirs and
- * may still be delivered (authz.h): the device has not pulled since the
- * reallocation, and the reallocation is within the lease.
- */
-static int
-was_theirs(struct store *st, const struct authz_who *who,
-    const struct rec *k, const struct stamp *at, bool *ok)
-{
-	const struct change *was, *next;
-	uint64_t lease;
-	int rc;
-
-	*ok = false;
-	iro_at(k, at, &was, &next);
-	if (was == NULL || was->value.type != VALUE_STR ||
-	    strcmp(was->value.s, who->username) != 0 || next == NULL ||
-	    who->last_pull_ms >= next->ts.wall_ms)
-		return 0;
-	if ((rc = lease_ms(st, &lease)) != 0)
-		return rc;
-	*ok = who->now_ms <= next->ts.wall_ms ||
-	    who->now_ms - next->ts.wall_ms <= lease;
-	return 0;
-}
-
 /* Whether a manager of team `team` may write about a child allocated to
  * iro: one of their team's IROs, or nobody yet. */
 static int
@@ -177,6 +151,42 @@ manager_may(struct store *st, const char *team, const char *iro,
 		return rc;
 	snprintf(iro_team, len, "%s", u.team);
 	*ok = team != NULL && team[0] != '\0' && strcmp(u.team, team) == 0;
+	return 0;
+}
+
+/*
+ * Whether who's edit stamped `at` was made while child k was in their
+ * scope (allocated to them, or for a manager to one of their team's IROs
+ * or to nobody) and may still be delivered (authz.h): the device has not
+ * pulled since the reallocation, and the reallocation is within the
+ * lease.
+ */
+static int
+was_theirs(struct store *st, const struct authz_who *who,
+    const struct rec *k, const struct stamp *at, bool *ok)
+{
+	char team[STORE_TEAM_MAX + 1];
+	const struct change *was, *next;
+	const char *then;
+	uint64_t lease;
+	int rc;
+
+	*ok = false;
+	iro_at(k, at, &was, &next);
+	if (next == NULL || who->last_pull_ms >= next->ts.wall_ms)
+		return 0;
+	then = was != NULL && was->value.type == VALUE_STR ? was->value.s :
+	    "";
+	if (who->role == SCHEMA_ROLE_IRO && strcmp(then, who->username) != 0)
+		return 0;
+	if (who->role == SCHEMA_ROLE_MANAGER && ((rc = manager_may(st,
+	    who->team, then, ok, team, sizeof(team))) != 0 || !*ok))
+		return rc;
+	*ok = false;
+	if ((rc = lease_ms(st, &lease)) != 0)
+		return rc;
+	*ok = who->now_ms <= next->ts.wall_ms ||
+	    who->now_ms - next->ts.wall_ms <= lease;
 	return 0;
 }
 
@@ -240,6 +250,12 @@ check_child(struct store *st, const struct authz_who *who, const char *via,
 	case SCHEMA_ROLE_MANAGER:
 		if ((rc = manager_may(st, who->team, iro, &ok, team,
 		    sizeof(team))) != 0 || ok)
+			break;
+		if ((rc = was_theirs(st, who, &kid, at, &ok)) != 0 || ok)
+			break;
+		/* The current team, for the reason. */
+		if ((rc = manager_may(st, who->team, iro, &ok, team,
+		    sizeof(team))) != 0)
 			break;
 		*denied = true;
 		snprintf(reason, len, "child '%s' is allocated to '%s' of "

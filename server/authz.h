@@ -48,7 +48,8 @@ struct authz_who {
  *   the device's word; these bounds keep a former IRO from writing
  *   about the child for ever by backdating.
  * - A manager writes about children allocated to IROs of their own team
- *   (a named team) or to nobody; an admin about none.
+ *   (a named team) or to nobody - now, or when the edit was made, within
+ *   the same bounds as an IRO's; an admin about none.
  * - Records about no child are left to the schema's writers.
  * - Whoever the role, only a note's author (the author of its first
  *   accepted change) may set its status to "final".

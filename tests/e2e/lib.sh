@@ -180,6 +180,16 @@ kill9_server() {
 	_forget_server "$SERVER_PID"
 }
 
+# hexof DIR: every file under DIR in lowercase hex, one line per file (so
+# a match never spans two files): for searching a device's files for ids
+# and ciphertexts that must not be there.
+hexof() {
+	find "$1" -type f | while read -r _f; do
+		od -An -v -tx1 "$_f" | tr -d ' \n'
+		echo
+	done
+}
+
 # ---- fixtures ----------------------------------------------------------
 
 # new_server [--team TEAM] DATA CSV USER...: init DATA, add each USER as

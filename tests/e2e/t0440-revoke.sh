@@ -45,10 +45,6 @@ like "$ERR" "revoked by the server: its replica has been erased" \
 is "$(sqlite3 "$A/replica.db" "SELECT count(*) FROM keyring")" 0 \
 	"the keyring is empty"
 
-# hexof DIR: every replica file in DIR as one line of lowercase hex.
-hexof() {
-	for f in "$1"/replica.db*; do od -An -v -tx1 "$f"; done | tr -d ' \n'
-}
 lower=$(printf '%s' "$wrapped" | tr 'A-F' 'a-f')
 wrappedB=$(sqlite3 "$B/replica.db" "SELECT lower(hex(wrapped)) FROM keyring")
 check "the search finds a wrapped key where there is one" \

@@ -52,13 +52,6 @@ peek() {
 	fi
 	sqlite3 -readonly "$TMP/peek/replica.db" "$2"
 }
-# hexdump HOME: every file of HOME as lowercase hex, one line per file.
-hexdump() {
-	find "$1" -type f | while read -r f; do
-		od -An -v -tx1 "$f" | tr -d ' \n'
-		echo
-	done
-}
 # sqlset FILE: the ids in FILE (one a line) as an SQL list 'a','b'.
 sqlset() { sed "s/.*/'&'/" "$1" | paste -sd, -; }
 # ids_of JSON: every record id in `iro child --json` output, sorted.
@@ -124,7 +117,7 @@ windows() { # FIRST STEP: windows from hex digit FIRST, every STEP digits
 windows 1 64 >"$TMP/windows.even"
 windows 33 64 >"$TMP/windows.odd"
 cat "$TMP/windows.even" "$TMP/windows.odd" >"$TMP/windows"
-hexdump "$A" >"$TMP/before.hex"
+hexof "$A" >"$TMP/before.hex"
 found=0
 for w in even odd; do
 	n=$(grep -o -F -f "$TMP/windows.$w" "$TMP/before.hex" | sort -u |
@@ -150,7 +143,7 @@ run srv show --data "$D" "$n2" --json
 is "$(jget "$OUT" .fields.text)" "$late" "the server has the offline note"
 
 diag "asha's home after: $(find "$A" -type f | sed "s|$A/||" | tr '\n' ' ')"
-hexdump "$A" >"$TMP/after.hex"
+hexof "$A" >"$TMP/after.hex"
 is "$(grep -c -F -f "$TMP/ids" "$TMP/after.hex")" 0 \
 	"no file of asha's home holds a record id of C1001 (bytes)"
 is "$(grep -r -a -i -c -F -f "$TMP/ids" "$A" |

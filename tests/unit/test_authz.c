@@ -24,6 +24,7 @@
 #include "hex.h"
 #include "iro_error.h"
 #include "ledger.h"
+#include "settings.h"
 #include "store.h"
 #include "support/srvtest.h"
 #include "upsert.h"
@@ -179,6 +180,23 @@ push_as(struct fixture *f, const char *user, enum schema_role role,
 	char why[256];
 
 	return ledger_push(f->st, &who, f->ch, f->n, NOW, NULL, resp, why,
+	    sizeof(why));
+}
+
+/* Push as user (of team) from a device that last pulled at pulled_ms,
+ * at server time now_ms. */
+static int
+push_when(struct fixture *f, const char *user, enum schema_role role,
+    const char *team, uint64_t pulled_ms, uint64_t now_ms,
+    struct wire_push_resp *resp)
+{
+	const struct ledger_sender who = {
+		.device = f->dev, .username = user, .role = role, .team = team,
+		.last_pull_ms = pulled_ms
+	};
+	char why[256];
+
+	return ledger_push(f->st, &who, f->ch, f->n, now_ms, NULL, resp, why,
 	    sizeof(why));
 }
 
@@ -493,6 +511,80 @@ test_edit_made_before_reallocation(void **state)
 }
 
 static void
+test_manager_edit_made_before_reallocation(void **state)
+{
+	struct fixture *f = *state;
+	struct wire_push_resp resp;
+
+	/* sam (south) writes offline about alice's K1 (south); K1 then
+	 * goes to bob (north): the note made while K1 was his team's is
+	 * kept, one made after is refused. */
+	edit(f);
+	add(f, "note", 1, "child", f->mine, "sam");
+	add(f, "note", 1, "text", "While south's.", "sam");
+	allocate(f, 1, "bob", NOW - 50000);
+	assert_int_equal(push_as(f, "sam", SCHEMA_ROLE_MANAGER, "south",
+	    &resp), 0);
+	assert_int_equal(resp.accepted, 2);
+	assert_int_equal(resp.nrefused, 0);
+	wire_push_resp_clear(&resp);
+	drop(f);
+	f->wall = 20000;
+	add(f, "note", 1, "text", "After it left.", "sam");
+	assert_int_equal(push_as(f, "sam", SCHEMA_ROLE_MANAGER, "south",
+	    &resp), 0);
+	assert_int_equal(resp.nrefused, 1);
+	assert_string_equal(resp.refused[0].reason, "child 'K1' is allocated "
+	    "to 'bob' of team 'north', not of team 'south'");
+	wire_push_resp_clear(&resp);
+}
+
+static void
+test_grace_is_bounded(void **state)
+{
+	struct fixture *f = *state;
+	struct wire_push_resp resp;
+	struct settings_result sr;
+	char why[256];
+
+	/* alice's edit stamped before K1 went to bob ... */
+	edit(f);
+	add(f, "visit", 1, "child", f->mine, "alice");
+	add(f, "visit", 1, "date", "2026-01-05", "alice");
+	allocate(f, 1, "bob", NOW - 50000);
+	/* ... from a device that has pulled since (and so was told K1
+	 * left): a backdated edit, refused. */
+	assert_int_equal(push_when(f, "alice", SCHEMA_ROLE_IRO, NULL,
+	    NOW - 40000, NOW, &resp), 0);
+	assert_int_equal(resp.accepted, 0);
+	assert_int_equal(resp.nrefused, 2);
+	wire_push_resp_clear(&resp);
+	/* From a device that has not, but after the council's lease (1
+	 * day here) has run out since the reallocation: refused too. */
+	assert_int_equal(settings_set(f->st, NOW - 45000, "lease_days", "1",
+	    &sr, why, sizeof(why)), 0);
+	drop(f);
+	edit(f);
+	add(f, "visit", 2, "child", f->mine, "alice");
+	add(f, "visit", 2, "date", "2026-01-06", "alice");
+	assert_int_equal(push_when(f, "alice", SCHEMA_ROLE_IRO, NULL,
+	    NOW - 55000, NOW - 50000 + 86400001, &resp), 0);
+	assert_int_equal(resp.accepted, 0);
+	assert_int_equal(resp.nrefused, 2);
+	wire_push_resp_clear(&resp);
+	/* Within the lease, from a device that has not pulled since: kept. */
+	drop(f);
+	edit(f);
+	add(f, "visit", 3, "child", f->mine, "alice");
+	add(f, "visit", 3, "date", "2026-01-07", "alice");
+	assert_int_equal(push_when(f, "alice", SCHEMA_ROLE_IRO, NULL,
+	    NOW - 55000, NOW - 50000 + 86400000, &resp), 0);
+	assert_int_equal(resp.accepted, 2);
+	assert_int_equal(resp.nrefused, 0);
+	wire_push_resp_clear(&resp);
+}
+
+static void
 test_edit_made_before_allocation(void **state)
 {
 	struct fixture *f = *state;
@@ -651,6 +743,11 @@ main(void)
 		    test_stage_stays_with_its_dispute, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_edit_made_before_reallocation, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_manager_edit_made_before_reallocation, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_grace_is_bounded, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_edit_made_before_allocation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_manager_of_team, setup,
