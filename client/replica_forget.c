@@ -74,7 +74,7 @@ replica_forget(struct replica *r, const uint8_t (*ids)[LIMIT_ID_LEN],
 int
 replica_compact(struct replica *r)
 {
-	int log = -1, done = -1, src, rc;
+	int rc;
 
 	if (!sqlite3_get_autocommit(r->db))
 		return replica_fail(r, IRO_EINVAL, "cannot compact the replica "
@@ -92,12 +92,5 @@ replica_compact(struct replica *r)
 	/* In WAL mode the rebuilt pages went to the log, behind frames
 	 * that still hold the old ones: copy them home (which also cuts
 	 * replica.db to its new size) and cut the log to nothing. */
-	src = sqlite3_wal_checkpoint_v2(r->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
-	    &log, &done);
-	if (src != SQLITE_OK)
-		return replica_fail_db(r, src, "clear the write-ahead log");
-	if (log != done)
-		return replica_fail(r, IRO_EBUSY, "cannot clear the write-ahead "
-		    "log: another process is reading the replica");
-	return 0;
+	return replica_wal_truncate(r);
 }

@@ -164,6 +164,12 @@ int replica_keyring_open(struct replica *r, const char *pass,
  * success. */
 int replica_erased(struct replica *r, int *out);
 
+/* replica_wal_truncate - copy every frame of the write-ahead log into the
+ * database and cut the log to nothing, so no superseded page image is
+ * left in it.  Outside any transaction.  IRO_EBUSY if another connection
+ * kept frames in use. */
+int replica_wal_truncate(struct replica *r);
+
 /*
  * The unlock counter (the unsealed `unlock` table, made on first use).
  * replica_unlock_check - 0 if an attempt may be made at now_ms, else

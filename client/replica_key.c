@@ -314,7 +314,7 @@ replica_rekey(struct replica *r, const char *pass, size_t passlen,
 int
 replica_erase(struct replica *r)
 {
-	int log = -1, done = -1, own = 0, rc, src;
+	int own = 0, rc;
 
 	if ((rc = replica_wr_begin(r, &own)) != 0)
 		return rc;
@@ -334,6 +334,14 @@ replica_erase(struct replica *r)
 		return 0;
 	/* Earlier frames of the -wal file still hold the wrapped key: copy
 	 * the erased pages home and cut the log to nothing. */
+	return replica_wal_truncate(r);
+}
+
+int
+replica_wal_truncate(struct replica *r)
+{
+	int log = -1, done = -1, src;
+
 	src = sqlite3_wal_checkpoint_v2(r->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
 	    &log, &done);
 	if (src != SQLITE_OK)

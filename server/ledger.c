@@ -460,36 +460,59 @@ current_str(const struct merge_record *m, const char *field)
 static int record_scope(struct store *st, const struct merge_record *m,
     struct store_scope *sc, const char **iro);
 
+/* A record's accepted changes and their merge (m.type is NULL while the
+ * record has none). */
+struct merged {
+	struct change *changes;
+	const struct change **ptrs;
+	size_t n;
+	struct merge_record m;
+};
+
+static void
+merged_clear(struct merged *r)
+{
+	merge_record_clear(&r->m);
+	free(r->ptrs);
+	change_free_array(r->changes, r->n);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Merge what the log holds of rec into *r; clear it whatever the
+ * outcome. */
+static int
+merged_load(struct store *st, const uint8_t rec[LIMIT_ID_LEN],
+    struct merged *r)
+{
+	size_t i;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((rc = store_record_changes(st, rec, &r->changes, &r->n)) != 0 ||
+	    r->n == 0)
+		return rc;
+	if ((r->ptrs = calloc(r->n, sizeof(*r->ptrs))) == NULL)
+		return IRO_ENOMEM;
+	for (i = 0; i < r->n; i++)
+		r->ptrs[i] = &r->changes[i];
+	return merge_record(r->ptrs, r->n, &r->m);
+}
+
 /* The scope of dispute id from its accepted changes, for a stage merged
  * in the same push before its dispute was (refresh order is by id). */
 static int
 dispute_scope(struct store *st, const uint8_t id[LIMIT_ID_LEN],
     struct store_scope *sc)
 {
-	const struct change **ptrs = NULL;
-	struct change *changes = NULL;
-	struct merge_record m;
+	struct merged d;
 	const char *iro;
-	size_t n = 0, i;
 	int rc;
 
 	memset(sc, 0, sizeof(*sc));
-	memset(&m, 0, sizeof(m));
-	if ((rc = store_record_changes(st, id, &changes, &n)) != 0 || n == 0)
-		goto out;
-	if ((ptrs = calloc(n, sizeof(*ptrs))) == NULL) {
-		rc = IRO_ENOMEM;
-		goto out;
-	}
-	for (i = 0; i < n; i++)
-		ptrs[i] = &changes[i];
-	if ((rc = merge_record(ptrs, n, &m)) == 0 &&
-	    strcmp(m.type, "dispute") == 0)
-		rc = record_scope(st, &m, sc, &iro);
-out:
-	merge_record_clear(&m);
-	free(ptrs);
-	change_free_array(changes, n);
+	if ((rc = merged_load(st, id, &d)) == 0 && d.m.type != NULL &&
+	    strcmp(d.m.type, "dispute") == 0)
+		rc = record_scope(st, &d.m, sc, &iro);
+	merged_clear(&d);
 	return rc;
 }
 
@@ -540,29 +563,14 @@ int
 ledger_refresh(struct store *st, const uint8_t rec[LIMIT_ID_LEN])
 {
 	struct store_scope sc;
+	struct merged r;
 	const char *iro;
-	const struct change **ptrs = NULL;
-	struct change *changes = NULL;
-	struct merge_record m;
-	size_t n = 0, i;
 	int rc;
 
-	memset(&m, 0, sizeof(m));
-	if ((rc = store_record_changes(st, rec, &changes, &n)) != 0 || n == 0)
-		goto out;
-	if ((ptrs = calloc(n, sizeof(*ptrs))) == NULL) {
-		rc = IRO_ENOMEM;
-		goto out;
-	}
-	for (i = 0; i < n; i++)
-		ptrs[i] = &changes[i];
-	if ((rc = merge_record(ptrs, n, &m)) == 0 &&
-	    (rc = record_scope(st, &m, &sc, &iro)) == 0)
-		rc = store_record_put(st, &m, &sc, iro);
-out:
-	merge_record_clear(&m);
-	free(ptrs);
-	change_free_array(changes, n);
+	if ((rc = merged_load(st, rec, &r)) == 0 && r.n > 0 &&
+	    (rc = record_scope(st, &r.m, &sc, &iro)) == 0)
+		rc = store_record_put(st, &r.m, &sc, iro);
+	merged_clear(&r);
 	return rc;
 }
 
