@@ -94,8 +94,9 @@ check_store(struct store *st, const struct ssda903_extract *x,
 			add(p, ch->alloc_line, "IRO '%s' is not a user",
 			    ch->iro);
 		else if (rc == 0 && u.role != SCHEMA_ROLE_IRO)
-			add(p, ch->alloc_line, "IRO '%s' is a %s, not an iro",
-			    ch->iro, schema_role_name(u.role));
+			add(p, ch->alloc_line, "IRO '%s' is %s %s, not an iro",
+			    ch->iro, u.role == SCHEMA_ROLE_ADMIN ? "an" : "a",
+			    schema_role_name(u.role));
 		crypto_wipe(u.pwhash, sizeof(u.pwhash));
 		if (rc == IRO_ENOTFOUND)
 			rc = 0;

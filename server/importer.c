@@ -96,7 +96,8 @@ check_iro(struct store *st, const struct value *v, size_t line,
 	if (rc == IRO_ENOTFOUND)
 		add_problem(p, line, "iro '%.64s' is not a user", v->s);
 	else if (rc == 0 && u.role != SCHEMA_ROLE_IRO)
-		add_problem(p, line, "iro '%.64s' is a %s, not an iro", v->s,
+		add_problem(p, line, "iro '%.64s' is %s %s, not an iro", v->s,
+		    u.role == SCHEMA_ROLE_ADMIN ? "an" : "a",
 		    schema_role_name(u.role));
 	else if (rc != 0)
 		return rc;
