@@ -6,85 +6,11 @@
 #include <string.h>
 
 #include "domain.h"
-#include "hex.h"
 #include "iro_error.h"
 #include "merge.h"
 #include "authz.h"
+#include "ledger.h"
 #include "settings.h"
-
-/* A record's accepted changes and their merge. */
-struct rec {
-	struct change *changes;
-	const struct change **ptrs;
-	size_t n;
-	struct merge_record m;
-	bool have;
-};
-
-static void
-rec_clear(struct rec *r)
-{
-	merge_record_clear(&r->m);
-	free(r->ptrs);
-	change_free_array(r->changes, r->n);
-	memset(r, 0, sizeof(*r));
-}
-
-/* Merge what the store holds of id; r->have false when nothing. */
-static int
-rec_load(struct store *st, const uint8_t id[LIMIT_ID_LEN], struct rec *r)
-{
-	size_t i;
-	int rc;
-
-	memset(r, 0, sizeof(*r));
-	if ((rc = store_record_changes(st, id, &r->changes, &r->n)) != 0 ||
-	    r->n == 0)
-		return rc;
-	if ((r->ptrs = calloc(r->n, sizeof(*r->ptrs))) == NULL)
-		return IRO_ENOMEM;
-	for (i = 0; i < r->n; i++)
-		r->ptrs[i] = &r->changes[i];
-	if ((rc = merge_record(r->ptrs, r->n, &r->m)) != 0)
-		return rc;
-	r->have = true;
-	return 0;
-}
-
-/* The current string value of field in r, or NULL. */
-static const char *
-rec_str(const struct rec *r, const char *field)
-{
-	const struct merge_field *mf;
-
-	if (!r->have || (mf = merge_field_find(&r->m, field)) == NULL ||
-	    mf->current == NULL || mf->current->value.type != VALUE_STR)
-		return NULL;
-	return mf->current->value.s;
-}
-
-/*
- * Load the record of type `type` that the reference ref (a hex id) names;
- * r->have false if ref names no record of that type the server knows.
- */
-static int
-load_ref(struct store *st, const char *ref, const char *type, struct rec *r)
-{
-	char got[LIMIT_NAME_MAX + 1];
-	uint8_t id[LIMIT_ID_LEN];
-	int rc;
-
-	memset(r, 0, sizeof(*r));
-	if (ref == NULL || strlen(ref) != 2 * LIMIT_ID_LEN ||
-	    hex_decode(ref, id, LIMIT_ID_LEN) != 0)
-		return 0;
-	rc = store_record_type(st, id, got);
-	if (rc == IRO_ENOTFOUND || (rc == 0 && strcmp(got, type) != 0))
-		return 0;
-	if (rc != 0)
-		return rc;
-	return rec_load(st, id, r);
-}
 
 /*
  * The allocation of child k when the edit stamped `at` was made: the
@@ -93,7 +19,7 @@ load_ref(struct store *st, const char *ref, const char *type, struct rec *r)
  * none).
  */
 static void
-iro_at(const struct rec *k, const struct stamp *at,
+iro_at(const struct ledger_record *k, const struct stamp *at,
     const struct change **was, const struct change **next)
 {
 	size_t i;
@@ -163,7 +89,7 @@ manager_may(struct store *st, const char *team, const char *iro,
  */
 static int
 was_theirs(struct store *st, const struct authz_who *who,
-    const struct rec *k, const struct stamp *at, bool *ok)
+    const struct ledger_record *k, const struct stamp *at, bool *ok)
 {
 	char team[STORE_TEAM_MAX + 1];
 	const struct change *was, *next;
@@ -201,7 +127,7 @@ check_child(struct store *st, const struct authz_who *who, const char *via,
     bool *denied)
 {
 	char team[STORE_TEAM_MAX + 1];
-	struct rec kid, dispute;
+	struct ledger_record kid, dispute;
 	const char *iro, *cid;
 	bool ok = false;
 	int rc = 0;
@@ -209,7 +135,7 @@ check_child(struct store *st, const struct authz_who *who, const char *via,
 	memset(&kid, 0, sizeof(kid));
 	memset(&dispute, 0, sizeof(dispute));
 	if (strcmp(via, "dispute") == 0) {
-		if ((rc = load_ref(st, ref, "dispute", &dispute)) != 0)
+		if ((rc = ledger_record_load_ref(st, ref, "dispute", &dispute)) != 0)
 			goto out;
 		if (!dispute.have) {
 			*denied = true;
@@ -217,9 +143,9 @@ check_child(struct store *st, const struct authz_who *who, const char *via,
 			    "not known to the server", ref ? ref : "");
 			goto out;
 		}
-		ref = rec_str(&dispute, "child");
+		ref = ledger_record_str(&dispute, "child");
 	}
-	if ((rc = load_ref(st, ref, "child", &kid)) != 0)
+	if ((rc = ledger_record_load_ref(st, ref, "child", &kid)) != 0)
 		goto out;
 	if (!kid.have) {
 		*denied = true;
@@ -227,9 +153,9 @@ check_child(struct store *st, const struct authz_who *who, const char *via,
 		    "to the server", ref ? ref : "");
 		goto out;
 	}
-	if ((iro = rec_str(&kid, "iro")) == NULL)
+	if ((iro = ledger_record_str(&kid, "iro")) == NULL)
 		iro = "";
-	if ((cid = rec_str(&kid, "child_id")) == NULL)
+	if ((cid = ledger_record_str(&kid, "child_id")) == NULL)
 		cid = ref;
 	switch (who->role) {
 	case SCHEMA_ROLE_IRO:
@@ -269,8 +195,8 @@ check_child(struct store *st, const struct authz_who *who, const char *via,
 		break;
 	}
 out:
-	rec_clear(&dispute);
-	rec_clear(&kid);
+	ledger_record_clear(&dispute);
+	ledger_record_clear(&kid);
 	return rc;
 }
 
@@ -279,7 +205,7 @@ out:
  * one device and arrive half on another). */
 static int
 check_caseload(struct store *st, const struct authz_who *who,
-    const struct rec *cur, const struct change *const *cs, size_t n,
+    const struct ledger_record *cur, const struct change *const *cs, size_t n,
     char *reason, size_t len, bool *denied)
 {
 	const char *via, *now_ref, *new_ref = NULL;
@@ -293,7 +219,7 @@ check_caseload(struct store *st, const struct authz_who *who,
 		if (strcmp(cs[i - 1]->field, via) == 0)
 			new_ref = cs[i - 1]->value.type == VALUE_STR ?
 			    cs[i - 1]->value.s : "";
-	now_ref = rec_str(cur, via);
+	now_ref = ledger_record_str(cur, via);
 	if (now_ref == NULL && new_ref == NULL) {
 		*denied = true;
 		snprintf(reason, len, "unknown child: the '%s' names no %s",
@@ -332,14 +258,14 @@ authz_check(struct store *st, const struct authz_who *who,
     const struct change *const *cs, size_t n, char *reason, size_t len,
     bool *denied)
 {
-	struct rec cur;
+	struct ledger_record cur;
 	int rc;
 
 	*denied = false;
 	reason[0] = '\0';
 	if (n == 0)
 		return 0;
-	if ((rc = rec_load(st, cs[0]->record, &cur)) != 0)
+	if ((rc = ledger_record_load(st, cs[0]->record, &cur)) != 0)
 		goto out;
 	/* The author is whoever created the note: its first accepted
 	 * change in log order.  A note this edit creates is the sender's. */
@@ -352,6 +278,6 @@ authz_check(struct store *st, const struct authz_who *who,
 	}
 	rc = check_caseload(st, who, &cur, cs, n, reason, len, denied);
 out:
-	rec_clear(&cur);
+	ledger_record_clear(&cur);
 	return rc;
 }

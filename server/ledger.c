@@ -445,44 +445,20 @@ ledger_author(struct store *st, uint64_t now_ms, struct change *c)
 	return store_log_append(st, &e, NULL);
 }
 
-/* The current string value of field in m, or NULL. */
-static const char *
-current_str(const struct merge_record *m, const char *field)
+void
+ledger_record_clear(struct ledger_record *r)
 {
-	const struct merge_field *mf = merge_field_find(m, field);
-
-	if (mf == NULL || mf->current == NULL ||
-	    mf->current->value.type != VALUE_STR)
-		return NULL;
-	return mf->current->value.s;
-}
-
-static int record_scope(struct store *st, const struct merge_record *m,
-    struct store_scope *sc, const char **iro);
-
-/* A record's accepted changes and their merge (m.type is NULL while the
- * record has none). */
-struct merged {
-	struct change *changes;
-	const struct change **ptrs;
-	size_t n;
-	struct merge_record m;
-};
-
-static void
-merged_clear(struct merged *r)
-{
+	if (r == NULL)
+		return;
 	merge_record_clear(&r->m);
 	free(r->ptrs);
 	change_free_array(r->changes, r->n);
 	memset(r, 0, sizeof(*r));
 }
 
-/* Merge what the log holds of rec into *r; clear it whatever the
- * outcome. */
-static int
-merged_load(struct store *st, const uint8_t rec[LIMIT_ID_LEN],
-    struct merged *r)
+int
+ledger_record_load(struct store *st, const uint8_t rec[LIMIT_ID_LEN],
+    struct ledger_record *r)
 {
 	size_t i;
 	int rc;
@@ -495,8 +471,52 @@ merged_load(struct store *st, const uint8_t rec[LIMIT_ID_LEN],
 		return IRO_ENOMEM;
 	for (i = 0; i < r->n; i++)
 		r->ptrs[i] = &r->changes[i];
-	return merge_record(r->ptrs, r->n, &r->m);
+	if ((rc = merge_record(r->ptrs, r->n, &r->m)) != 0)
+		return rc;
+	r->have = true;
+	return 0;
 }
+
+int
+ledger_record_load_ref(struct store *st, const char *ref, const char *type,
+    struct ledger_record *r)
+{
+	char got[LIMIT_NAME_MAX + 1];
+	uint8_t id[LIMIT_ID_LEN];
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if (ref == NULL || strlen(ref) != 2 * LIMIT_ID_LEN ||
+	    hex_decode(ref, id, LIMIT_ID_LEN) != 0)
+		return 0;
+	rc = store_record_type(st, id, got);
+	if (rc == IRO_ENOTFOUND || (rc == 0 && strcmp(got, type) != 0))
+		return 0;
+	if (rc != 0)
+		return rc;
+	return ledger_record_load(st, id, r);
+}
+
+/* The current string value of field in m, or NULL. */
+static const char *
+current_str(const struct merge_record *m, const char *field)
+{
+	const struct merge_field *mf = merge_field_find(m, field);
+
+	if (mf == NULL || mf->current == NULL ||
+	    mf->current->value.type != VALUE_STR)
+		return NULL;
+	return mf->current->value.s;
+}
+
+const char *
+ledger_record_str(const struct ledger_record *r, const char *field)
+{
+	return r->have ? current_str(&r->m, field) : NULL;
+}
+
+static int record_scope(struct store *st, const struct merge_record *m,
+    struct store_scope *sc, const char **iro);
 
 /* The scope of dispute id from its accepted changes, for a stage merged
  * in the same push before its dispute was (refresh order is by id). */
@@ -504,15 +524,15 @@ static int
 dispute_scope(struct store *st, const uint8_t id[LIMIT_ID_LEN],
     struct store_scope *sc)
 {
-	struct merged d;
+	struct ledger_record d;
 	const char *iro;
 	int rc;
 
 	memset(sc, 0, sizeof(*sc));
-	if ((rc = merged_load(st, id, &d)) == 0 && d.m.type != NULL &&
+	if ((rc = ledger_record_load(st, id, &d)) == 0 && d.have &&
 	    strcmp(d.m.type, "dispute") == 0)
 		rc = record_scope(st, &d.m, sc, &iro);
-	merged_clear(&d);
+	ledger_record_clear(&d);
 	return rc;
 }
 
@@ -563,14 +583,14 @@ int
 ledger_refresh(struct store *st, const uint8_t rec[LIMIT_ID_LEN])
 {
 	struct store_scope sc;
-	struct merged r;
+	struct ledger_record r;
 	const char *iro;
 	int rc;
 
-	if ((rc = merged_load(st, rec, &r)) == 0 && r.n > 0 &&
+	if ((rc = ledger_record_load(st, rec, &r)) == 0 && r.have &&
 	    (rc = record_scope(st, &r.m, &sc, &iro)) == 0)
 		rc = store_record_put(st, &r.m, &sc, iro);
-	merged_clear(&r);
+	ledger_record_clear(&r);
 	return rc;
 }
 

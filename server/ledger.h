@@ -10,10 +10,12 @@
 #ifndef LEDGER_H
 #define LEDGER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "change.h"
+#include "merge.h"
 #include "schema.h"
 #include "store.h"
 #include "wire.h"
@@ -86,6 +88,39 @@ int ledger_push(struct store *st, const struct ledger_sender *who,
  * clock cannot advance), IRO_EIO or IRO_ENOMEM.
  */
 int ledger_author(struct store *st, uint64_t now_ms, struct change *c);
+
+/*
+ * A record as the log holds it: its accepted changes and their merge,
+ * for the checks that judge an edit against the store (authz.h,
+ * rules.h) and for materialising.
+ */
+struct ledger_record {
+	struct change *changes;         /* owned, in log order */
+	const struct change **ptrs;     /* owned array, borrowed changes */
+	size_t n;
+	struct merge_record m;          /* valid when have */
+	bool have;                      /* false: no accepted change */
+};
+
+/* ledger_record_load - merge the accepted changes of rec into *r
+ * (overwritten; r->have false when there are none).  Release with
+ * ledger_record_clear() whatever the outcome.  Returns 0 or a store or
+ * merge_record() error. */
+int ledger_record_load(struct store *st, const uint8_t rec[LIMIT_ID_LEN],
+    struct ledger_record *r);
+
+/* ledger_record_load_ref - the same for the record of `type` that ref
+ * (32 hex digits) names; r->have false when ref is not such an id or
+ * names no record of that type. */
+int ledger_record_load_ref(struct store *st, const char *ref,
+    const char *type, struct ledger_record *r);
+
+/* ledger_record_str - the current string value of field in r, or NULL
+ * (none, not a string, or no record); borrowed from r. */
+const char *ledger_record_str(const struct ledger_record *r,
+    const char *field);
+
+void ledger_record_clear(struct ledger_record *r);     /* NULL no-op */
 
 /*
  * ledger_refresh - merge every accepted change of record rec again and
