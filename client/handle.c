@@ -361,8 +361,9 @@ drop_refused(struct iro *h, struct handle_rec *rec)
 	return 0;
 }
 
-int
-handle_rec_load(struct iro *h, const uint8_t id[LIMIT_ID_LEN],
+/* handle_rec_load, keeping the refused changes when `refused`. */
+static int
+rec_load(struct iro *h, const uint8_t id[LIMIT_ID_LEN], bool refused,
     struct handle_rec *out)
 {
 	char hex[IRO_ID_HEX + 1];
@@ -374,7 +375,7 @@ handle_rec_load(struct iro *h, const uint8_t id[LIMIT_ID_LEN],
 	    out->type);
 	if (rc != 0)
 		return handle_fail_replica(h, rc, "read a record");
-	if ((rc = drop_refused(h, out)) != 0)
+	if (!refused && (rc = drop_refused(h, out)) != 0)
 		return rc;
 	if (out->n == 0) {
 		hex_encode(id, LIMIT_ID_LEN, hex);
@@ -392,6 +393,20 @@ handle_rec_load(struct iro *h, const uint8_t id[LIMIT_ID_LEN],
 		    "cannot merge record '%s': %s", hex, iro_strerror(rc));
 	}
 	return 0;
+}
+
+int
+handle_rec_load(struct iro *h, const uint8_t id[LIMIT_ID_LEN],
+    struct handle_rec *out)
+{
+	return rec_load(h, id, false, out);
+}
+
+int
+handle_rec_load_all(struct iro *h, const uint8_t id[LIMIT_ID_LEN],
+    struct handle_rec *out)
+{
+	return rec_load(h, id, true, out);
 }
 
 unsigned

@@ -120,6 +120,11 @@ struct handle_rec {
  */
 int handle_rec_load(struct iro *h, const uint8_t id[LIMIT_ID_LEN],
     struct handle_rec *out);
+/* handle_rec_load_all - the same, merging the changes the server refused
+ * too: what every stored change says, for telling which child a record
+ * is about even when only the server's refusal holds it. */
+int handle_rec_load_all(struct iro *h, const uint8_t id[LIMIT_ID_LEN],
+    struct handle_rec *out);
 void handle_rec_clear(struct handle_rec *r);
 
 /* handle_rec_flags - the replica flags that describe a merged record. */

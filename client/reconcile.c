@@ -59,62 +59,34 @@ reconcile_scope_put(struct iro *h, const uint8_t (*ids)[LIMIT_ID_LEN],
 	return 0;
 }
 
-/* A record merged from every change stored, refused ones too: a record
- * only the server refused still tells which child it is about. */
-struct whole {
-	char type[LIMIT_NAME_MAX + 1];
-	struct change *changes;
-	size_t n;
-	const struct change **ptrs;
-	struct merge_record m;
-	bool have;
-};
-
-static void
-whole_clear(struct whole *w)
-{
-	merge_record_clear(&w->m);
-	free(w->ptrs);
-	change_free_array(w->changes, w->n);
-	memset(w, 0, sizeof(*w));
-}
-
-static int
-whole_load(struct iro *h, const uint8_t id[LIMIT_ID_LEN], struct whole *w)
-{
-	size_t i;
-	int rc;
-
-	memset(w, 0, sizeof(*w));
-	rc = replica_record_changes(h->replica, id, &w->changes, &w->n,
-	    w->type);
-	if (rc != 0)
-		return handle_fail_replica(h, rc, "read a record");
-	if (w->n == 0)
-		return 0;
-	if ((w->ptrs = calloc(w->n, sizeof(*w->ptrs))) == NULL)
-		return handle_fail(h, IRO_ENOMEM, "out of memory");
-	for (i = 0; i < w->n; i++)
-		w->ptrs[i] = &w->changes[i];
-	/* A record that cannot be merged cannot be placed: it stays. */
-	if (merge_record(w->ptrs, w->n, &w->m) == 0)
-		w->have = true;
-	return 0;
-}
-
-/* The id that field of w currently holds; false if none. */
+/* The id that field of r currently holds; false if none. */
 static bool
-whole_ref(const struct whole *w, const char *field, uint8_t id[LIMIT_ID_LEN])
+rec_ref(const struct handle_rec *r, const char *field,
+    uint8_t id[LIMIT_ID_LEN])
 {
 	const struct merge_field *mf;
 	const char *s;
 
-	if (!w->have || (mf = merge_field_find(&w->m, field)) == NULL ||
+	if ((mf = merge_field_find(&r->m, field)) == NULL ||
 	    mf->current == NULL || mf->current->value.type != VALUE_STR)
 		return false;
 	s = mf->current->value.s;
 	return strlen(s) == 2 * LIMIT_ID_LEN &&
 	    hex_decode(s, id, LIMIT_ID_LEN) == 0;
+}
+
+/* Load record id with every stored change, refused ones too (a record
+ * only the server refused still tells which child it is about).  *have
+ * false when it cannot be merged: such a record cannot be placed, and
+ * stays. */
+static int
+rec_load(struct iro *h, const uint8_t id[LIMIT_ID_LEN], struct handle_rec *r,
+    bool *have)
+{
+	int rc = handle_rec_load_all(h, id, r);
+
+	*have = rc == 0;
+	return rc == IRO_ENOTFOUND || rc == IRO_ECORRUPT ? 0 : rc;
 }
 
 /*
@@ -125,29 +97,30 @@ static int
 child_of(struct iro *h, const uint8_t id[LIMIT_ID_LEN],
     uint8_t child[LIMIT_ID_LEN], bool *known)
 {
-	struct whole w, d;
-	const char *via;
+	struct handle_rec r, d;
 	uint8_t dispute[LIMIT_ID_LEN];
+	const char *via;
+	bool have;
 	int rc;
 
 	*known = false;
-	if ((rc = whole_load(h, id, &w)) != 0 || !w.have)
+	memset(&d, 0, sizeof(d));
+	if ((rc = rec_load(h, id, &r, &have)) != 0 || !have)
 		goto out;
-	if (strcmp(w.type, "child") == 0) {
+	if (strcmp(r.type, "child") == 0) {
 		memcpy(child, id, LIMIT_ID_LEN);
 		*known = true;
-	} else if (strcmp(w.type, "dispute_stage") == 0) {
-		if (!whole_ref(&w, "dispute", dispute))
-			goto out;
-		if ((rc = whole_load(h, dispute, &d)) == 0 &&
+	} else if (strcmp(r.type, "dispute_stage") == 0) {
+		if (rec_ref(&r, "dispute", dispute) &&
+		    (rc = rec_load(h, dispute, &d, &have)) == 0 && have &&
 		    strcmp(d.type, "dispute") == 0)
-			*known = whole_ref(&d, "child", child);
-		whole_clear(&d);
-	} else if ((via = domain_child_ref(w.type)) != NULL) {
-		*known = whole_ref(&w, via, child);
+			*known = rec_ref(&d, "child", child);
+	} else if ((via = domain_child_ref(r.type)) != NULL) {
+		*known = rec_ref(&r, via, child);
 	}
 out:
-	whole_clear(&w);
+	handle_rec_clear(&d);
+	handle_rec_clear(&r);
 	return rc;
 }
 
