@@ -5,7 +5,7 @@
 set -u
 pkgs="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev \
 libcurl4-openssl-dev libmsgpack-dev libsodium-dev libjansson-dev \
-libcmocka-dev curl jq openssl sqlite3"
+libcmocka-dev curl jq openssl sqlite3 perl"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
