@@ -636,31 +636,37 @@ pull(struct iro *h, const struct iro_sync_opts *o,
 		return handle_fail_replica(h, rc, "read the pull cursor");
 	memset(&req, 0, sizeof(req));
 	req.limit = LIMIT_PULL_CHANGES;
+	if ((rc = reconcile_scope_get(h, &scope, &nscope, &known)) != 0)
+		return rc;
+	req.has_scope = known;
+	scope_digest((const uint8_t (*)[LIMIT_ID_LEN])scope, nscope,
+	    req.scope);
+	free(scope);
 	while (more && rc == 0) {
-		/* The digest of the scope as saved now, each time round:
-		 * a rescope changes it. */
-		free(scope);
-		if ((rc = reconcile_scope_get(h, &scope, &nscope, &known)) != 0)
-			break;
 		req.cursor = cursor;
-		req.has_scope = known;
-		scope_digest((const uint8_t (*)[LIMIT_ID_LEN])scope, nscope,
-		    req.scope);
-		if ((rc = pull_answered(h, &req, &pr, skews, server_ms)) != 0)
+		if ((rc = pull_answered(h, &req, &pr, skews, server_ms)) != 0) {
+			/* A page decoded but refused still owns changes. */
+			wire_pull_resp_clear(&pr);
 			break;
+		}
 		if (pr.has_scope && ++rescopes > RESCOPE_MAX)
 			rc = handle_fail(h, IRO_EPROTO, "server '%s' changed "
 			    "this device's caseload %d times in one sync",
 			    h->server, RESCOPE_MAX);
-		else if (pr.has_scope)
-			rc = rescope(h, o, &pr, cursor, res, skews, server_ms);
-		else if ((rc = apply_page(h, &pr, true, res)) == 0)
+		else if (pr.has_scope &&
+		    (rc = rescope(h, o, &pr, cursor, res, skews,
+		    server_ms)) == 0) {
+			/* The scope now saved is the server's. */
+			req.has_scope = true;
+			scope_digest((const uint8_t (*)[LIMIT_ID_LEN])pr.scope,
+			    pr.nscope, req.scope);
+		} else if (!pr.has_scope &&
+		    (rc = apply_page(h, &pr, true, res)) == 0)
 			cursor = pr.cursor;
 		more = pr.more;
 		wire_pull_resp_clear(&pr);
 		progress(o, IRO_SYNC_PULL, res->received, 0);
 	}
-	free(scope);
 	return rc;
 }
 
